@@ -1,0 +1,33 @@
+# Helpers shared by every module's CMakeLists.
+
+# rivet_test(NAME SOURCES... LIBS... [LABELS...])
+# A GoogleTest binary registered with CTest, one CTest test per TEST().
+# Labels: `unit` (fast, every preset), `stress` (large counts), `concurrency`
+# (also run under TSan).
+function(rivet_test name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+    if(NOT RIVET_BUILD_TESTS)
+        return()
+    endif()
+    add_executable(${name} ${ARG_SOURCES})
+    target_link_libraries(${name} PRIVATE ${ARG_LIBS} rivet_flags GTest::gtest GTest::gtest_main)
+    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS "${ARG_LABELS}"
+                         DISCOVERY_TIMEOUT 60)
+endfunction()
+
+# Every public header must compile on its own (STYLE.md): one translation unit
+# per header, including only that header.
+function(rivet_check_headers)
+    file(GLOB_RECURSE headers RELATIVE ${PROJECT_SOURCE_DIR}/include
+         ${PROJECT_SOURCE_DIR}/include/rivet/*.hpp)
+    set(sources)
+    foreach(header ${headers})
+        string(MAKE_C_IDENTIFIER ${header} id)
+        set(src ${PROJECT_BINARY_DIR}/header_check/${id}.cpp)
+        file(CONFIGURE OUTPUT ${src} CONTENT "#include <${header}>\n")
+        list(APPEND sources ${src})
+    endforeach()
+    add_library(rivet_header_check OBJECT ${sources})
+    target_include_directories(rivet_header_check PRIVATE ${PROJECT_SOURCE_DIR}/include)
+    target_link_libraries(rivet_header_check PRIVATE rivet_flags)
+endfunction()

@@ -1,0 +1,147 @@
+// task_core: what the scheduler knows about a spawned task.
+//
+// A spawned task is the unit of scheduling; every task<T> it awaits runs
+// inside it. The core lives in the spawned task's own coroutine frame (one
+// allocation per spawn) and is reference counted: one reference for the
+// scheduler until the task finishes, one for its join_handle.
+//
+// Wake protocol. The state word holds a status, a `notified` bit and a run
+// sequence number that grows each time the task starts running. A task runs
+// until it suspends once; anything registered to wake it during that run
+// holds a wait_ticket with that run's sequence number. A wake with a stale
+// ticket is ignored, so a task is resumed only by a wake meant for its
+// current suspension:
+//
+//   idle(s)      --wake(s)--> scheduled(s), pushed on a run queue
+//   running(s)   --wake(s)--> running(s) + notified: re-queued when the run ends
+//   scheduled(s) --run------> running(s+1)
+//
+// A waker and a waiter that gives up (cancelled, timed out) race for the same
+// registration; they settle it under the lock of the structure the waiter is
+// registered in, and the waker wakes while holding it. The waiter's core is
+// therefore alive during the wake, and a waiter that finds its registration
+// already taken knows a wake is coming, so it suspends (or resumes at once,
+// if it is still running) rather than leaving.
+#pragma once
+
+#include <rivet/base/intrusive_list.hpp>
+#include <rivet/base/spinlock.hpp>
+
+#include <atomic>
+#include <coroutine>
+#include <cstdint>
+#include <string>
+
+namespace rivet::runtime::detail {
+
+class scheduler;
+class task_core;
+
+/// A node of the cancellation tree. Each spawned task has one; a task_group
+/// or a with_timeout opens a child node for its scope. Cancelling a node
+/// cancels its subtree and wakes each task suspended in it. Checking is one
+/// relaxed load of the innermost scope's flag.
+struct cancel_node : base::list_hook {
+    std::atomic<bool> cancelled{false};
+    std::atomic<cancel_node*> parent{nullptr};
+    base::spinlock lock;  // guards children
+    base::intrusive_list<cancel_node> children;
+    task_core* task = nullptr;  // woken when this node is cancelled
+
+    cancel_node() = default;
+    cancel_node(const cancel_node&) = delete;
+    cancel_node& operator=(const cancel_node&) = delete;
+};
+
+/// Links `child` under `parent`; a child of a cancelled parent starts cancelled.
+void link_cancel(cancel_node& child, cancel_node& parent) noexcept;
+/// Unlinks `node`; its children move to its parent, so they stay cancellable.
+void unlink_cancel(cancel_node& node) noexcept;
+/// Cancels `node` and its subtree, waking the tasks suspended in it.
+void cancel(cancel_node& node) noexcept;
+
+struct wait_ticket {
+    task_core* task = nullptr;
+    std::uint64_t seq = 0;
+};
+
+class task_core {
+public:
+    static constexpr std::uint64_t idle = 0;
+    static constexpr std::uint64_t scheduled = 1;
+    static constexpr std::uint64_t running = 2;
+    static constexpr std::uint64_t status_mask = 3;
+    static constexpr std::uint64_t notified = 4;
+    static constexpr std::uint64_t seq_one = 8;
+
+    /// Resumes the task for the wait `ticket` describes; a stale ticket does
+    /// nothing. Returns true when this call made the task runnable.
+    static bool wake(const wait_ticket& ticket) noexcept;
+    /// Wakes the task from whatever it is suspended on now (used by cancellation).
+    void wake_current() noexcept;
+
+    /// The ticket for a wait that starts in the current run.
+    [[nodiscard]] wait_ticket ticket() noexcept {
+        return {this, state.load(std::memory_order_relaxed) & ~(seq_one - 1)};
+    }
+
+    /// Running only: invalidates every ticket of the current run and drops a
+    /// pending `notified`. Used when a cancellation scope closes, so a cancel
+    /// aimed at the closed scope cannot resume the task at a later wait.
+    void renew_tickets() noexcept {
+        std::uint64_t st = state.load(std::memory_order_relaxed);
+        while (!state.compare_exchange_weak(st, (st & ~notified) + seq_one,
+                                            std::memory_order_acq_rel)) {
+        }
+    }
+
+    /// True when the innermost cancellation scope of this task is cancelled.
+    [[nodiscard]] bool is_cancelled() const noexcept {
+        return scope->cancelled.load(std::memory_order_relaxed);
+    }
+
+    void add_ref() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
+    void release() noexcept {
+        if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy(this);
+    }
+
+    // Scheduling.
+    std::atomic<std::uint64_t> state{scheduled};
+    task_core* next = nullptr;  // link in the injection queue
+    std::coroutine_handle<> resume_point;  // the innermost suspended coroutine
+    scheduler* owner = nullptr;
+    bool finished = false;  // set by the spawned coroutine's final suspend
+    const char* name = "task";
+
+    // Cancellation: the task's own node, and the innermost open scope.
+    cancel_node cancel_root;
+    cancel_node* scope = &cancel_root;
+
+    // Joining: `complete` is written under join_lock; a thread outside the
+    // runtime (block_on) may also wait on it directly.
+    base::spinlock join_lock;
+    std::atomic<bool> complete{false};
+    bool blocking_joiner = false;  // someone waits on `complete` with atomic::wait
+    wait_ticket joiner;            // a task awaiting the join, if any
+    bool detached = false;         // nobody will join: the runtime reports a failure
+
+    /// The message of the exception the task ended with, or empty.
+    std::string (*failure)(task_core*) = nullptr;
+
+    std::atomic<std::uint32_t> refs{2};
+    void (*destroy)(task_core*) = nullptr;  // frees the frame holding this core
+};
+
+/// The spawned task running on this thread, or null outside any task.
+task_core* current_task() noexcept;
+
+/// Puts a runnable task on a run queue of its scheduler.
+void schedule(task_core* task) noexcept;
+
+/// Reports that a detached task ended with an exception.
+void report_detached_failure(task_core* task) noexcept;
+
+/// The scheduler of the task or worker running on this thread, or null.
+scheduler* current_scheduler() noexcept;
+
+}  // namespace rivet::runtime::detail

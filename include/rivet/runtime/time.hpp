@@ -1,0 +1,87 @@
+// Time: sleeping, deadlines and timeouts.
+//
+// Timers live on the worker where they are armed (a heap per worker, locked,
+// so a task resumed elsewhere can still disarm its own). Their resolution is
+// a millisecond: an idle worker's epoll_wait timeout is rounded up, never
+// down, so a timer never fires early.
+//
+// A timeout is cancellation with a timer: with_timeout opens a cancellation
+// scope around the awaited task and cancels that scope when the time is up.
+// The inner task sees cancelled_error at its suspension point, unwinds, and
+// with_timeout turns that into timeout_error. An outer cancellation stays a
+// cancelled_error.
+#pragma once
+
+#include <rivet/runtime/cancel.hpp>
+#include <rivet/runtime/detail/task_core.hpp>
+#include <rivet/runtime/detail/timer_entry.hpp>
+#include <rivet/runtime/task.hpp>
+
+#include <atomic>
+#include <chrono>
+
+namespace rivet::runtime {
+
+using clock = std::chrono::steady_clock;
+
+/// Suspends the current task until `deadline`. Throws cancelled_error if the
+/// task is cancelled first.
+task<void> sleep_until(clock::time_point deadline);
+
+/// Suspends the current task for `duration`. Throws cancelled_error if the
+/// task is cancelled first.
+template <class Rep, class Period>
+task<void> sleep_for(std::chrono::duration<Rep, Period> duration) {
+    return sleep_until(clock::now() + std::chrono::ceil<clock::duration>(duration));
+}
+
+namespace detail {
+
+/// A cancellation scope that cancels itself at a deadline. Opened and
+/// closed by the same task (it lives in that task's frame).
+class timeout_scope {
+public:
+    explicit timeout_scope(clock::time_point deadline);
+    ~timeout_scope();
+    timeout_scope(const timeout_scope&) = delete;
+    timeout_scope& operator=(const timeout_scope&) = delete;
+
+    /// True when the deadline cancelled the scope and nothing outside it did.
+    [[nodiscard]] bool timed_out() const noexcept;
+
+private:
+    struct entry : timer_entry {
+        cancel_node* node = nullptr;
+        std::atomic<bool> fired{false};
+    };
+
+    task_core* task_;
+    cancel_node* outer_;
+    cancel_node node_;
+    entry timer_;
+};
+
+}  // namespace detail
+
+/// Awaits `t`, cancelling it if it has not finished by `deadline`. Returns its
+/// result; throws timeout_error if the deadline cancelled it, cancelled_error
+/// if the awaiting task was cancelled, or whatever `t` threw.
+template <class T>
+task<T> with_deadline(clock::time_point deadline, task<T> t) {
+    detail::timeout_scope scope(deadline);
+    try {
+        co_return co_await std::move(t);
+    } catch (const cancelled_error&) {
+        if (scope.timed_out()) throw timeout_error();
+        throw;
+    }
+}
+
+/// As with_deadline, `duration` from now.
+template <class T, class Rep, class Period>
+task<T> with_timeout(std::chrono::duration<Rep, Period> duration, task<T> t) {
+    return with_deadline(clock::now() + std::chrono::ceil<clock::duration>(duration),
+                         std::move(t));
+}
+
+}  // namespace rivet::runtime

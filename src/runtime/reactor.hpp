@@ -1,0 +1,69 @@
+// A worker's reactor: an epoll instance watching the worker's sockets and
+// an eventfd that other threads write to wake the worker when it is parked.
+//
+// Readiness is edge-triggered. Each io_source counts the readiness edges it
+// has seen per direction; an operation snapshots the count before its
+// syscall, and on EAGAIN waits only if no edge arrived since the snapshot,
+// so an edge between the syscall and the wait is never missed.
+//
+// Sources are freed by the reactor's own thread at the start of its next
+// poll: events from an epoll_wait already returned may still point at a
+// source that another thread has just deregistered.
+#pragma once
+
+#include <rivet/base/spinlock.hpp>
+#include <rivet/runtime/detail/task_core.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+namespace rivet::runtime::detail {
+
+class reactor;
+
+/// What a task waits for on one direction of a source.
+struct io_direction {
+    std::atomic<std::uint64_t> edges{0};
+    wait_ticket waiter;
+    bool waiting = false;
+};
+
+struct io_source {
+    int fd = -1;
+    reactor* owner = nullptr;
+    base::spinlock lock;  // guards the waiters and `closed`
+    io_direction read;
+    io_direction write;
+    bool closed = false;
+};
+
+class reactor {
+public:
+    reactor();
+    ~reactor();
+    reactor(const reactor&) = delete;
+    reactor& operator=(const reactor&) = delete;
+
+    /// Registers `fd` (non-blocking) and returns its source; throws std::system_error.
+    io_source* add(int fd);
+    /// Deregisters the source and wakes its waiters; the fd stays open (the caller closes it).
+    void remove(io_source* source) noexcept;
+
+    /// Waits up to `timeout_ms` (-1: forever, 0: not at all) for events and
+    /// dispatches them; returns how many tasks were woken.
+    int poll(int timeout_ms) noexcept;
+    /// Wakes a poll in progress on another thread (or makes the next one return at once).
+    void unpark() noexcept;
+
+private:
+    void free_released() noexcept;
+
+    int epoll_fd_ = -1;
+    int event_fd_ = -1;
+    std::mutex released_mutex_;
+    std::vector<io_source*> released_;
+};
+
+}  // namespace rivet::runtime::detail

@@ -1,0 +1,61 @@
+#include <rivet/runtime/runtime.hpp>
+
+#include <stdexcept>
+
+#include "scheduler.hpp"
+#include "signal_watcher.hpp"
+
+namespace rivet::runtime {
+
+namespace detail {
+
+void start_spawned_on(scheduler& sched, task_core* t) {
+    task_core* parent = current_task();
+    cancel_node& scope = (parent && parent->owner == &sched) ? *parent->scope : sched.root();
+    sched.spawn(t, scope);
+}
+
+void start_spawned(task_core* t) {
+    scheduler* sched = current_scheduler();
+    if (sched == nullptr) {
+        throw std::logic_error(
+            "rivet::runtime::spawn called outside a runtime; use runtime::spawn");
+    }
+    start_spawned_on(*sched, t);
+}
+
+}  // namespace detail
+
+runtime::runtime(runtime_config config) {
+    if (config.cancel_on_signals) {
+        signals_ = std::make_unique<detail::signal_watcher>([this] {
+            if (scheduler_) detail::cancel(scheduler_->root());
+        });
+    }
+    scheduler_ = std::make_unique<detail::scheduler>(std::move(config));
+}
+
+runtime::~runtime() { shutdown(); }
+
+void runtime::shutdown() noexcept {
+    scheduler_->shutdown();
+    signals_.reset();
+}
+
+unsigned runtime::worker_count() const noexcept {
+    return static_cast<unsigned>(scheduler_->workers().size());
+}
+
+std::uint64_t runtime::live_tasks() const noexcept { return scheduler_->live_tasks(); }
+
+void runtime::ensure_outside_workers() const {
+    if (detail::current_scheduler() != nullptr) {
+        throw std::logic_error("runtime::block_on called from inside a runtime's worker");
+    }
+}
+
+void runtime::start_from_outside(detail::task_core* t) noexcept {
+    detail::start_spawned_on(*scheduler_, t);
+}
+
+}  // namespace rivet::runtime

@@ -1,0 +1,71 @@
+#include <rivet/runtime/detail/task_core.hpp>
+
+#include <mutex>
+
+#include "scheduler.hpp"
+#include "worker.hpp"
+
+namespace rivet::runtime::detail {
+
+bool task_core::wake(const wait_ticket& ticket) noexcept {
+    task_core* t = ticket.task;
+    std::uint64_t st = t->state.load(std::memory_order_acquire);
+    for (;;) {
+        if ((st & ~(seq_one - 1)) != ticket.seq) return false;  // stale
+        std::uint64_t status = st & status_mask;
+        if (status == idle) {
+            if (t->state.compare_exchange_weak(st, (st & ~status_mask) | scheduled,
+                                               std::memory_order_acq_rel)) {
+                schedule(t);
+                return true;
+            }
+        } else if (status == running && !(st & notified)) {
+            if (t->state.compare_exchange_weak(st, st | notified, std::memory_order_acq_rel)) {
+                return true;
+            }
+        } else {
+            return false;  // already scheduled, or already notified
+        }
+    }
+}
+
+void task_core::wake_current() noexcept {
+    wake({this, state.load(std::memory_order_acquire) & ~(seq_one - 1)});
+}
+
+void link_cancel(cancel_node& child, cancel_node& parent) noexcept {
+    std::lock_guard lock(parent.lock);
+    child.parent.store(&parent, std::memory_order_relaxed);
+    parent.children.push_back(child);
+    if (parent.cancelled.load(std::memory_order_relaxed)) {
+        child.cancelled.store(true, std::memory_order_relaxed);
+    }
+}
+
+void unlink_cancel(cancel_node& node) noexcept {
+    for (;;) {
+        cancel_node* parent = node.parent.load(std::memory_order_acquire);
+        if (parent == nullptr) return;
+        std::lock_guard parent_lock(parent->lock);
+        if (node.parent.load(std::memory_order_relaxed) != parent) continue;  // re-parented
+        {
+            // Locks go parent before child, as in cancel(); orphans move up.
+            std::lock_guard node_lock(node.lock);
+            node.children.for_each(
+                [parent](cancel_node& c) { c.parent.store(parent, std::memory_order_release); });
+            parent->children.splice_back(node.children);
+        }
+        parent->children.erase(node);
+        node.parent.store(nullptr, std::memory_order_relaxed);
+        return;
+    }
+}
+
+void cancel(cancel_node& node) noexcept {
+    if (node.cancelled.exchange(true, std::memory_order_acq_rel)) return;
+    if (node.task) node.task->wake_current();
+    std::lock_guard lock(node.lock);
+    node.children.for_each([](cancel_node& c) { cancel(c); });
+}
+
+}  // namespace rivet::runtime::detail

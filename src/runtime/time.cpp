@@ -1,0 +1,82 @@
+#include <rivet/runtime/time.hpp>
+
+#include <stdexcept>
+
+#include "timer_heap.hpp"
+#include "worker.hpp"
+
+namespace rivet::runtime {
+namespace {
+
+detail::timer_heap& current_timers() {
+    detail::worker* w = detail::worker::current();
+    if (w == nullptr) throw std::logic_error("rivet timers used outside a runtime task");
+    return w->timers();
+}
+
+struct sleeper : detail::timer_entry {
+    detail::wait_ticket ticket;
+
+    bool await_ready() const {
+        this_task::throw_if_cancelled();
+        return deadline <= clock::now();
+    }
+
+    void await_suspend(std::coroutine_handle<> h) {
+        detail::task_core* t = detail::current_task();
+        t->resume_point = h;
+        ticket = t->ticket();
+        fire = [](detail::timer_entry& e) noexcept {
+            detail::task_core::wake(static_cast<sleeper&>(e).ticket);
+        };
+        current_timers().arm(*this);
+    }
+
+    void await_resume() {
+        // Still armed: the timer did not wake us, a cancellation did.
+        if (heap->disarm(*this)) throw cancelled_error();
+    }
+};
+
+}  // namespace
+
+task<void> sleep_until(clock::time_point deadline) {
+    sleeper s;
+    s.deadline = deadline;
+    co_await s;
+}
+
+namespace detail {
+
+timeout_scope::timeout_scope(clock::time_point deadline) : task_(current_task()) {
+    if (task_ == nullptr) throw std::logic_error("rivet timeouts used outside a runtime task");
+    timer_.deadline = deadline;
+    timer_.node = &node_;
+    timer_.fire = [](timer_entry& e) noexcept {
+        auto& self = static_cast<entry&>(e);
+        self.fired.store(true, std::memory_order_release);
+        cancel(*self.node);
+    };
+    // Armed first (it may throw); it cannot fire before this task's run ends,
+    // because only this worker fires its timers, between runs.
+    current_timers().arm(timer_);
+    outer_ = task_->scope;
+    node_.task = task_;
+    link_cancel(node_, *outer_);
+    task_->scope = &node_;
+}
+
+timeout_scope::~timeout_scope() {
+    if (timer_.heap) timer_.heap->disarm(timer_);
+    task_->scope = outer_;
+    unlink_cancel(node_);
+    task_->renew_tickets();
+}
+
+bool timeout_scope::timed_out() const noexcept {
+    return timer_.fired.load(std::memory_order_acquire) &&
+           !outer_->cancelled.load(std::memory_order_acquire);
+}
+
+}  // namespace detail
+}  // namespace rivet::runtime

@@ -1,0 +1,234 @@
+#include "worker.hpp"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <string>
+
+#include "scheduler.hpp"
+
+namespace rivet::runtime::detail {
+namespace {
+
+thread_local worker* this_worker = nullptr;
+thread_local task_core* this_task = nullptr;
+
+}  // namespace
+
+task_core* current_task() noexcept { return this_task; }
+
+scheduler* current_scheduler() noexcept {
+    if (this_task) return this_task->owner;
+    return this_worker ? &this_worker->owner() : nullptr;
+}
+
+worker* worker::current() noexcept { return this_worker; }
+
+void report_detached_failure(task_core* t) noexcept {
+    std::string message = t->failure(t);
+    if (message.empty()) return;
+    try {
+        t->owner->report("rivet: detached task '" + std::string(t->name) +
+                         "' ended with an exception: " + message);
+    } catch (...) {
+        // Reporting must not take the worker down; the report is lost.
+    }
+}
+
+void schedule(task_core* t) noexcept {
+    worker* w = this_worker;
+    if (w != nullptr && &w->owner() == t->owner) {
+        w->push_local(t, /*lifo=*/true);
+    } else {
+        t->owner->schedule_remote(t);
+    }
+}
+
+worker::worker(scheduler& owner, unsigned index)
+    : owner_(owner), index_(index), steal_seed_(index * 2654435761u + 1) {}
+
+void worker::start() {
+    thread_ = std::thread([this] { run(); });
+}
+
+void worker::join() {
+    if (thread_.joinable()) thread_.join();
+}
+
+void worker::push_back(task_core* t) noexcept {
+    if (queue_.try_push(t)) return;
+    task_core* first = nullptr;
+    task_core* last = nullptr;
+    std::uint32_t n = queue_.take_half_for_overflow(first, last);
+    if (n > 0) owner_.injected().push_chain(first, last, n);
+    if (!queue_.try_push(t)) owner_.injected().push(t);
+}
+
+void worker::push_local(task_core* t, bool lifo) noexcept {
+    if (lifo) {
+        task_core* displaced = lifo_.exchange(t, std::memory_order_acq_rel);
+        if (displaced == nullptr) {
+            owner_.notify_one();
+            return;
+        }
+        t = displaced;
+    }
+    push_back(t);
+    owner_.notify_one();
+}
+
+task_core* worker::steal_into(worker& thief) noexcept {
+    if (task_core* t = queue_.steal_half_into(thief.queue_)) return t;
+    // The LIFO slot is stealable too, or a task woken just before this worker
+    // blocked in a long run would wait for it.
+    return lifo_.exchange(nullptr, std::memory_order_acq_rel);
+}
+
+task_core* worker::next_task() noexcept {
+    ++tick_;
+    if (tick_ % fairness_interval == 0) {
+        if (task_core* t = owner_.injected().pop()) return t;
+    }
+    if (lifo_.load(std::memory_order_relaxed) != nullptr) {
+        task_core* t = lifo_.exchange(nullptr, std::memory_order_acq_rel);
+        if (t != nullptr) {
+            if (lifo_streak_ < max_lifo_streak) {
+                ++lifo_streak_;
+                return t;
+            }
+            push_back(t);  // capped: the LIFO task waits its turn like the others
+        }
+    }
+    lifo_streak_ = 0;
+    if (task_core* t = queue_.pop()) return t;
+    return owner_.injected().pop();
+}
+
+task_core* worker::steal() noexcept {
+    auto& all = owner_.workers();
+    std::size_t n = all.size();
+    if (n <= 1) return nullptr;
+    steal_seed_ = steal_seed_ * 1664525u + 1013904223u;
+    std::size_t start = steal_seed_ % n;
+    for (std::size_t i = 0; i < n; ++i) {
+        worker& victim = *all[(start + i) % n];
+        if (&victim == this) continue;
+        if (task_core* t = victim.steal_into(*this)) return t;
+    }
+    return owner_.injected().pop();
+}
+
+void worker::run_task(task_core* t) noexcept {
+    // scheduled(s) -> running(s+1): wakers leave a scheduled task alone, so a
+    // plain store cannot lose a concurrent transition.
+    std::uint64_t st = t->state.load(std::memory_order_acquire);
+    t->state.store(((st & ~(task_core::seq_one - 1)) + task_core::seq_one) | task_core::running,
+                   std::memory_order_release);
+    if (owner_.config().detect_stalls) {
+        running_name.store(t->name, std::memory_order_relaxed);
+        bump(runs);
+    }
+    this_task = t;
+    t->resume_point.resume();
+    this_task = nullptr;
+    if (owner_.config().detect_stalls) running_name.store(nullptr, std::memory_order_relaxed);
+
+    if (t->finished) {
+        complete_task(t);
+        return;
+    }
+    st = t->state.load(std::memory_order_acquire);
+    for (;;) {
+        if (st & task_core::notified) {
+            // Woken while it ran: it goes to the back of the queue, as a yield.
+            t->state.store((st & ~(task_core::status_mask | task_core::notified)) |
+                               task_core::scheduled,
+                           std::memory_order_release);
+            push_back(t);
+            return;
+        }
+        if (t->state.compare_exchange_weak(st, (st & ~task_core::status_mask) | task_core::idle,
+                                           std::memory_order_acq_rel)) {
+            return;
+        }
+    }
+}
+
+void worker::complete_task(task_core* t) noexcept {
+    unlink_cancel(t->cancel_root);
+    bool notify_blocking;
+    bool detached;
+    {
+        std::lock_guard lock(t->join_lock);
+        t->complete.store(true, std::memory_order_release);
+        if (t->joiner.task) task_core::wake(t->joiner);
+        notify_blocking = t->blocking_joiner;
+        detached = t->detached;
+    }
+    if (detached) report_detached_failure(t);
+    // Still holding the scheduler's reference, so the core outlives the notify.
+    if (notify_blocking) t->complete.notify_all();
+    bump(completed);
+    t->release();
+}
+
+void worker::poll_io_and_timers(bool may_block) noexcept {
+    int timeout_ms = 0;
+    if (may_block) {
+        timeout_ms = -1;
+        if (auto deadline = timers_.next_deadline()) {
+            auto now = clock::now();
+            if (*deadline <= now) {
+                timeout_ms = 0;
+            } else {
+                auto wait = std::chrono::ceil<std::chrono::milliseconds>(*deadline - now);
+                timeout_ms = static_cast<int>(std::min<long long>(wait.count(), 1 << 30));
+            }
+        }
+    }
+    reactor_.poll(timeout_ms);
+    timers_.fire_expired(clock::now());
+}
+
+void worker::run() noexcept {
+    this_worker = this;
+    std::string name = "rivet-w" + std::to_string(index_);
+    pthread_setname_np(pthread_self(), name.c_str());
+
+    while (!owner_.stopping()) {
+        if (task_core* t = next_task()) {
+            run_task(t);
+            if (tick_ % fairness_interval == 0) poll_io_and_timers(false);
+            continue;
+        }
+        poll_io_and_timers(false);
+        if (has_stealable_work()) continue;
+
+        owner_.searching.fetch_add(1, std::memory_order_seq_cst);
+        task_core* stolen = steal();
+        // The last searcher to find work wakes another, so stealing fans out.
+        if (owner_.searching.fetch_sub(1, std::memory_order_seq_cst) == 1 && stolen) {
+            owner_.notify_one();
+        }
+        if (stolen) {
+            run_task(stolen);
+            continue;
+        }
+
+        // Park: announce idleness, look once more, then block in epoll_wait.
+        parked_.store(true, std::memory_order_seq_cst);
+        owner_.idle.fetch_add(1, std::memory_order_seq_cst);
+        std::atomic_thread_fence(std::memory_order_seq_cst);
+        bool work_appeared = !owner_.injected().empty() || owner_.stopping();
+        for (auto& w : owner_.workers()) work_appeared = work_appeared || w->has_stealable_work();
+        if (!work_appeared) poll_io_and_timers(true);
+        owner_.idle.fetch_sub(1, std::memory_order_seq_cst);
+        parked_.store(false, std::memory_order_relaxed);
+    }
+    this_worker = nullptr;
+}
+
+}  // namespace rivet::runtime::detail

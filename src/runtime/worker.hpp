@@ -1,0 +1,103 @@
+// A worker: one thread that runs tasks from its local queue, polls its own
+// reactor and fires its own timers.
+//
+// Where a worker looks for its next task, in order:
+//   1. every 61st task, the injection queue first, so tasks woken from
+//      outside are not starved by a busy local queue;
+//   2. the LIFO slot: the task most recently woken by this worker, run next
+//      for cache locality; at most 3 times in a row, so a ping-pong pair
+//      cannot starve the queue;
+//   3. the local queue, then the injection queue;
+//   4. half of another worker's queue (or its LIFO slot);
+//   5. nothing: poll the reactor and timers, then park in epoll_wait.
+// Every 61 tasks it also polls the reactor without blocking and fires due
+// timers, so I/O is served while the worker is busy.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <thread>
+
+#include "reactor.hpp"
+#include "run_queue.hpp"
+#include "timer_heap.hpp"
+
+namespace rivet::runtime::detail {
+
+class scheduler;
+
+class worker {
+public:
+    worker(scheduler& owner, unsigned index);
+    worker(const worker&) = delete;
+    worker& operator=(const worker&) = delete;
+
+    void start();
+    void join();
+
+    /// On this worker's thread: queues `t` to run here. `lifo` puts it in the
+    /// LIFO slot (a task just woken); otherwise at the back of the queue.
+    void push_local(task_core* t, bool lifo) noexcept;
+
+    /// From a thief (another worker): takes half of this worker's queue into
+    /// the thief's own and returns one task to run, or null.
+    task_core* steal_into(worker& thief) noexcept;
+
+    [[nodiscard]] bool has_stealable_work() const noexcept {
+        return !queue_.empty() || lifo_.load(std::memory_order_relaxed) != nullptr;
+    }
+
+    /// Wakes this worker if it is parked (or about to park); returns false
+    /// when it was not, so the caller can try another.
+    bool unpark() noexcept {
+        if (!parked_.exchange(false, std::memory_order_acq_rel)) return false;
+        reactor_.unpark();
+        return true;
+    }
+    /// Wakes this worker whatever it is doing (shutdown).
+    void force_unpark() noexcept { reactor_.unpark(); }
+
+    reactor& io() noexcept { return reactor_; }
+    timer_heap& timers() noexcept { return timers_; }
+    [[nodiscard]] unsigned index() const noexcept { return index_; }
+    scheduler& owner() noexcept { return owner_; }
+
+    // Counted by this worker only; read by shutdown (live tasks) and the stall monitor.
+    std::atomic<std::uint64_t> spawned{0};
+    std::atomic<std::uint64_t> completed{0};
+    std::atomic<std::uint64_t> runs{0};
+    std::atomic<const char*> running_name{nullptr};
+
+    static worker* current() noexcept;
+
+private:
+    void run() noexcept;
+    task_core* next_task() noexcept;
+    task_core* steal() noexcept;
+    void run_task(task_core* t) noexcept;
+    void complete_task(task_core* t) noexcept;
+    void poll_io_and_timers(bool may_block) noexcept;
+    void push_back(task_core* t) noexcept;
+
+    static constexpr unsigned fairness_interval = 61;
+    static constexpr unsigned max_lifo_streak = 3;
+
+    scheduler& owner_;
+    unsigned index_;
+    run_queue queue_;
+    std::atomic<task_core*> lifo_{nullptr};
+    std::atomic<bool> parked_{false};
+    unsigned lifo_streak_ = 0;
+    std::uint64_t tick_ = 0;
+    std::uint32_t steal_seed_;
+    reactor reactor_;
+    timer_heap timers_;
+    std::thread thread_;
+};
+
+inline void bump(std::atomic<std::uint64_t>& single_writer_counter) noexcept {
+    single_writer_counter.store(single_writer_counter.load(std::memory_order_relaxed) + 1,
+                                std::memory_order_relaxed);
+}
+
+}  // namespace rivet::runtime::detail
