@@ -1,7 +1,6 @@
-#include <rivet/base/intrusive_list.hpp>
-
 #include <gtest/gtest.h>
 
+#include <rivet/base/intrusive_list.hpp>
 #include <vector>
 
 namespace {

@@ -1,7 +1,6 @@
-#include <rivet/runtime/detail/frame_allocator.hpp>
-
 #include <cstdlib>
 #include <new>
+#include <rivet/runtime/detail/frame_allocator.hpp>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define RIVET_FRAME_CACHE 0
@@ -38,7 +37,7 @@ struct frame_cache {
         for (free_block* head : heads) {
             while (head != nullptr) {
                 free_block* next = head->next;
-                ::operator delete(head, std::align_val_t{granule});
+                ::operator delete (head, std::align_val_t{granule});
                 head = next;
             }
         }
@@ -60,10 +59,10 @@ void* allocate_frame(std::size_t size) {
                 --cache.counts[c];
                 return b;
             }
-            return ::operator new((c + 1) * granule, std::align_val_t{granule});
+            return ::operator new ((c + 1) * granule, std::align_val_t{granule});
         }
     }
-    return ::operator new(size, std::align_val_t{granule});
+    return ::operator new (size, std::align_val_t{granule});
 }
 
 void deallocate_frame(void* frame, std::size_t size) noexcept {
@@ -79,7 +78,7 @@ void deallocate_frame(void* frame, std::size_t size) noexcept {
             }
         }
     }
-    ::operator delete(frame, std::align_val_t{granule});
+    ::operator delete (frame, std::align_val_t{granule});
 }
 
 }  // namespace rivet::runtime::detail

@@ -8,7 +8,6 @@
 #include <atomic>
 #include <cstddef>
 #include <mutex>
-
 #include <rivet/runtime/detail/task_core.hpp>
 
 namespace rivet::runtime::detail {
@@ -42,9 +41,7 @@ public:
         return t;
     }
 
-    [[nodiscard]] bool empty() const noexcept {
-        return size_.load(std::memory_order_acquire) == 0;
-    }
+    [[nodiscard]] bool empty() const noexcept { return size_.load(std::memory_order_acquire) == 0; }
 
 private:
     std::mutex mutex_;

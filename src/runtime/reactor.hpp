@@ -11,12 +11,11 @@
 // source that another thread has just deregistered.
 #pragma once
 
-#include <rivet/base/spinlock.hpp>
-#include <rivet/runtime/detail/task_core.hpp>
-
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <rivet/base/spinlock.hpp>
+#include <rivet/runtime/detail/task_core.hpp>
 #include <vector>
 
 namespace rivet::runtime::detail {

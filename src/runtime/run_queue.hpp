@@ -15,7 +15,6 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
-
 #include <rivet/runtime/detail/task_core.hpp>
 
 namespace rivet::runtime::detail {

@@ -53,7 +53,9 @@ TEST(run_queue, concurrent_pops_and_steals_hand_out_each_task_once) {
     std::atomic<int> taken{0};
 
     // Tasks are identified by a counter stored in `name` (just a tag here).
-    auto id_of = [&](rd::task_core* t) { return static_cast<int>(reinterpret_cast<std::intptr_t>(t->name)); };
+    auto id_of = [&](rd::task_core* t) {
+        return static_cast<int>(reinterpret_cast<std::intptr_t>(t->name));
+    };
     std::vector<std::thread> thieves;
     for (int k = 0; k < 2; ++k) {
         thieves.emplace_back([&] {

@@ -1,5 +1,4 @@
 #include <rivet/runtime/runtime.hpp>
-
 #include <stdexcept>
 
 #include "scheduler.hpp"

@@ -20,13 +20,12 @@
 //   4. stop the blocking pool and the stall monitor.
 #pragma once
 
-#include <rivet/runtime/config.hpp>
-#include <rivet/runtime/detail/task_core.hpp>
-
 #include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <rivet/runtime/config.hpp>
+#include <rivet/runtime/detail/task_core.hpp>
 #include <string_view>
 #include <thread>
 #include <vector>

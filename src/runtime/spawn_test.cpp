@@ -1,12 +1,11 @@
-#include <rivet/runtime/runtime.hpp>
-#include <rivet/runtime/time.hpp>
-
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <rivet/runtime/runtime.hpp>
+#include <rivet/runtime/time.hpp>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -32,11 +31,13 @@ TEST(spawn, lambda_captures_survive_suspension) {
     // the temporary lambda and every suspension of the task.
     auto main = []() -> rt::task<std::string> {
         std::string prefix = "hello ";
-        auto h = rt::spawn([prefix](std::string name) -> rt::task<std::string> {
-            co_await rt::this_task::yield();
-            co_await rt::sleep_for(1ms);
-            co_return prefix + name;
-        }, std::string("world"));
+        auto h = rt::spawn(
+            [prefix](std::string name) -> rt::task<std::string> {
+                co_await rt::this_task::yield();
+                co_await rt::sleep_for(1ms);
+                co_return prefix + name;
+            },
+            std::string("world"));
         prefix = "changed";
         co_return co_await h;
     };
@@ -194,22 +195,25 @@ TEST(cancellation, children_outliving_their_parent_are_still_cancelled_at_shutdo
         rt::runtime runtime({.workers = 2});
         runtime.block_on([](std::shared_ptr<std::atomic<bool>> flag) -> rt::task<void> {
             // The parent finishes at once; its child is re-parented, not lost.
-            co_await rt::spawn([](std::shared_ptr<std::atomic<bool>> flag) -> rt::task<void> {
-                rt::spawn(
-                    [](std::shared_ptr<std::atomic<bool>> flag) -> rt::task<void> {
-                        try {
-                            co_await rt::sleep_for(1h);
-                        } catch (const rt::cancelled_error&) {
-                            flag->store(true);
-                        }
-                    },
-                    flag)
-                    .detach();
-                co_return;
-            }, flag);
+            co_await rt::spawn(
+                [](std::shared_ptr<std::atomic<bool>> flag) -> rt::task<void> {
+                    rt::spawn(
+                        [](std::shared_ptr<std::atomic<bool>> flag) -> rt::task<void> {
+                            try {
+                                co_await rt::sleep_for(1h);
+                            } catch (const rt::cancelled_error&) {
+                                flag->store(true);
+                            }
+                        },
+                        flag)
+                        .detach();
+                    co_return;
+                },
+                flag);
         }(cancelled));
         // main has returned; only the orphan is left (counters settle just after join).
-        for (int i = 0; i < 1000 && runtime.live_tasks() != 1; ++i) std::this_thread::sleep_for(1ms);
+        for (int i = 0; i < 1000 && runtime.live_tasks() != 1; ++i)
+            std::this_thread::sleep_for(1ms);
         EXPECT_EQ(runtime.live_tasks(), 1u);
     }  // shutdown cancels the orphan and waits for it
     EXPECT_TRUE(cancelled->load());
@@ -232,7 +236,7 @@ TEST(scheduler, two_workers_run_tasks_in_parallel) {
         auto b = rt::spawn(spin, started);
         bool ok_a = co_await a;
         bool ok_b = co_await b;
-        co_return ok_a && ok_b;
+        co_return ok_a&& ok_b;
     };
     EXPECT_TRUE(rt::block_on(main(), {.workers = 2, .detect_stalls = false}));
 }

@@ -1,6 +1,5 @@
-#include <rivet/runtime/detail/task_core.hpp>
-
 #include <mutex>
+#include <rivet/runtime/detail/task_core.hpp>
 
 #include "scheduler.hpp"
 #include "worker.hpp"

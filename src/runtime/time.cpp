@@ -1,5 +1,4 @@
 #include <rivet/runtime/time.hpp>
-
 #include <stdexcept>
 
 #include "timer_heap.hpp"

@@ -1,11 +1,10 @@
-#include <rivet/runtime/runtime.hpp>
-#include <rivet/runtime/time.hpp>
-
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <rivet/runtime/runtime.hpp>
+#include <rivet/runtime/time.hpp>
 
 namespace rt = rivet::runtime;
 using namespace std::chrono_literals;

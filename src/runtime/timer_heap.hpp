@@ -8,12 +8,11 @@
 // before freeing it, so an entry is never fired after its owner is gone.
 #pragma once
 
-#include <rivet/runtime/detail/timer_entry.hpp>
-
 #include <chrono>
 #include <cstddef>
 #include <mutex>
 #include <optional>
+#include <rivet/runtime/detail/timer_entry.hpp>
 #include <vector>
 
 namespace rivet::runtime::detail {

@@ -144,9 +144,9 @@ void worker::run_task(task_core* t) noexcept {
     for (;;) {
         if (st & task_core::notified) {
             // Woken while it ran: it goes to the back of the queue, as a yield.
-            t->state.store((st & ~(task_core::status_mask | task_core::notified)) |
-                               task_core::scheduled,
-                           std::memory_order_release);
+            t->state.store(
+                (st & ~(task_core::status_mask | task_core::notified)) | task_core::scheduled,
+                std::memory_order_release);
             push_back(t);
             return;
         }

@@ -13,9 +13,8 @@
 // CPU-bound loops can poll this_task::is_cancelled(), one relaxed load.
 #pragma once
 
-#include <rivet/runtime/detail/task_core.hpp>
-
 #include <coroutine>
+#include <rivet/runtime/detail/task_core.hpp>
 #include <stdexcept>
 
 namespace rivet::runtime {

@@ -14,12 +14,11 @@
 // describes the model in full.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <rivet/runtime/config.hpp>
 #include <rivet/runtime/spawn.hpp>
 #include <rivet/runtime/task.hpp>
-
-#include <cstdint>
-#include <memory>
 
 namespace rivet::runtime {
 
@@ -55,8 +54,8 @@ public:
 
     /// Starts `fn(args...)` as a task from any thread; see spawn().
     template <class Fn, class... Args>
-        requires std::invocable<std::decay_t<Fn>&, std::decay_t<Args>&&...>
-    auto spawn(Fn&& fn, Args&&... args) {
+    requires std::invocable < std::decay_t<Fn>
+    &, std::decay_t<Args>&&... > auto spawn(Fn&& fn, Args&&... args) {
         auto coroutine = detail::run_spawned<std::decay_t<Fn>, std::decay_t<Args>...>(
             std::forward<Fn>(fn), std::forward<Args>(args)...);
         auto& promise = coroutine.handle.promise();

@@ -14,12 +14,11 @@
 // for and nobody meant to keep is not left running by accident.
 #pragma once
 
+#include <concepts>
+#include <mutex>
 #include <rivet/runtime/cancel.hpp>
 #include <rivet/runtime/detail/spawned.hpp>
 #include <rivet/runtime/task.hpp>
-
-#include <concepts>
-#include <mutex>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
@@ -156,8 +155,8 @@ join_handle<T> start(spawned_coroutine<T> c, const char* name) {
 /// Starts `fn(args...)`, which must return a task, as a new task on the
 /// current runtime. Throws std::logic_error when called outside a runtime.
 template <class Fn, class... Args>
-    requires std::invocable<std::decay_t<Fn>&, std::decay_t<Args>&&...>
-auto spawn(Fn&& fn, Args&&... args) {
+requires std::invocable < std::decay_t<Fn>
+&, std::decay_t<Args>&&... > auto spawn(Fn&& fn, Args&&... args) {
     return detail::start(detail::run_spawned<std::decay_t<Fn>, std::decay_t<Args>...>(
                              std::forward<Fn>(fn), std::forward<Args>(args)...),
                          "task");
@@ -173,8 +172,8 @@ join_handle<T> spawn(task<T> t) {
 /// As spawn(fn, args...), naming the task (for stall reports and logs);
 /// `name` must outlive the task (a string literal does).
 template <class Fn, class... Args>
-    requires std::invocable<std::decay_t<Fn>&, std::decay_t<Args>&&...>
-auto spawn_named(const char* name, Fn&& fn, Args&&... args) {
+requires std::invocable < std::decay_t<Fn>
+&, std::decay_t<Args>&&... > auto spawn_named(const char* name, Fn&& fn, Args&&... args) {
     return detail::start(detail::run_spawned<std::decay_t<Fn>, std::decay_t<Args>...>(
                              std::forward<Fn>(fn), std::forward<Args>(args)...),
                          name);

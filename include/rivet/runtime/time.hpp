@@ -12,13 +12,12 @@
 // cancelled_error.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <rivet/runtime/cancel.hpp>
 #include <rivet/runtime/detail/task_core.hpp>
 #include <rivet/runtime/detail/timer_entry.hpp>
 #include <rivet/runtime/task.hpp>
-
-#include <atomic>
-#include <chrono>
 
 namespace rivet::runtime {
 
@@ -80,8 +79,7 @@ task<T> with_deadline(clock::time_point deadline, task<T> t) {
 /// As with_deadline, `duration` from now.
 template <class T, class Rep, class Period>
 task<T> with_timeout(std::chrono::duration<Rep, Period> duration, task<T> t) {
-    return with_deadline(clock::now() + std::chrono::ceil<clock::duration>(duration),
-                         std::move(t));
+    return with_deadline(clock::now() + std::chrono::ceil<clock::duration>(duration), std::move(t));
 }
 
 }  // namespace rivet::runtime

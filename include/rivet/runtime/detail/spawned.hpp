@@ -5,14 +5,13 @@
 // so they live exactly as long as the task.
 #pragma once
 
+#include <coroutine>
+#include <exception>
+#include <functional>
 #include <rivet/runtime/cancel.hpp>
 #include <rivet/runtime/detail/frame_allocator.hpp>
 #include <rivet/runtime/detail/task_core.hpp>
 #include <rivet/runtime/task.hpp>
-
-#include <coroutine>
-#include <exception>
-#include <functional>
 #include <string>
 #include <type_traits>
 #include <utility>

@@ -24,12 +24,11 @@
 // if it is still running) rather than leaving.
 #pragma once
 
-#include <rivet/base/intrusive_list.hpp>
-#include <rivet/base/spinlock.hpp>
-
 #include <atomic>
 #include <coroutine>
 #include <cstdint>
+#include <rivet/base/intrusive_list.hpp>
+#include <rivet/base/spinlock.hpp>
 #include <string>
 
 namespace rivet::runtime::detail {
@@ -107,7 +106,7 @@ public:
 
     // Scheduling.
     std::atomic<std::uint64_t> state{scheduled};
-    task_core* next = nullptr;  // link in the injection queue
+    task_core* next = nullptr;             // link in the injection queue
     std::coroutine_handle<> resume_point;  // the innermost suspended coroutine
     scheduler* owner = nullptr;
     bool finished = false;  // set by the spawned coroutine's final suspend
