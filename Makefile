@@ -1,0 +1,50 @@
+# rivet's entry points. On a fresh Debian 12 machine `make run` and
+# `make test` install what is missing, build what they need, and run.
+#
+#   make run            build (debug) and start the example service
+#   make test           unit + stress tests under ASan+UBSan, concurrency tests under TSan
+#   make bench          every benchmark suite (release build); results in build/bench/
+#   make bench-runtime  one suite (likewise bench-<module> for each folder of bench/)
+#   make format         clang-format the tree
+
+JOBS ?= $(shell nproc)
+BENCH_SUITES := $(notdir $(patsubst %/,%,$(wildcard bench/*/)))
+
+.PHONY: deps run test test-asan test-tsan build-debug build-release bench format clean
+
+deps:
+	@scripts/install-deps.sh
+
+build-debug: deps
+	cmake --preset debug >/dev/null
+	cmake --build --preset debug -j $(JOBS)
+
+build-release: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS)
+
+run: build-debug
+	./build/debug/examples/echo/echo
+
+test-asan: deps
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan -j $(JOBS) --timeout 600
+
+test-tsan: deps
+	cmake --preset tsan >/dev/null
+	cmake --build --preset tsan -j $(JOBS)
+	ctest --preset tsan -j $(JOBS) --timeout 900
+
+test: test-asan test-tsan
+
+bench: $(addprefix bench-,$(BENCH_SUITES))
+
+bench-%: build-release
+	bench/$*/run.sh
+
+format:
+	clang-format -i $$(git ls-files '*.hpp' '*.cpp')
+
+clean:
+	rm -rf build
