@@ -40,24 +40,21 @@ public:
             std::uint32_t head = head_.load(std::memory_order_acquire);
             std::uint32_t tail = tail_.load(std::memory_order_relaxed);
             if (tail - head < capacity) return 0;
-            std::uint32_t n = capacity / 2;
-            task_core* chain_first = nullptr;
-            task_core* chain_last = nullptr;
+            constexpr std::uint32_t n = capacity / 2;
+            // Copy first, link only after the CAS: until it succeeds a thief
+            // may own (and be running) any of these tasks.
+            std::array<task_core*, n> taken;
             for (std::uint32_t i = 0; i < n; ++i) {
-                task_core* t = slots_[(head + i) % capacity].load(std::memory_order_relaxed);
-                if (chain_last) {
-                    chain_last->next = t;
-                } else {
-                    chain_first = t;
-                }
-                chain_last = t;
+                taken[i] = slots_[(head + i) % capacity].load(std::memory_order_relaxed);
             }
-            if (head_.compare_exchange_strong(head, head + n, std::memory_order_acq_rel)) {
-                chain_last->next = nullptr;
-                first = chain_first;
-                last = chain_last;
-                return n;
+            if (!head_.compare_exchange_strong(head, head + n, std::memory_order_acq_rel)) {
+                continue;
             }
+            for (std::uint32_t i = 0; i + 1 < n; ++i) taken[i]->next = taken[i + 1];
+            taken[n - 1]->next = nullptr;
+            first = taken[0];
+            last = taken[n - 1];
+            return n;
         }
     }
 

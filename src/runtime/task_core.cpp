@@ -62,9 +62,15 @@ void unlink_cancel(cancel_node& node) noexcept {
 
 void cancel(cancel_node& node) noexcept {
     if (node.cancelled.exchange(true, std::memory_order_acq_rel)) return;
+    {
+        // Children first: once woken, the node's task may finish and unlink,
+        // handing its children to its parent before we reach them.
+        std::lock_guard lock(node.lock);
+        node.children.for_each([](cancel_node& c) { cancel(c); });
+    }
+    // The task is alive here: the caller holds the parent's lock (so the task
+    // cannot unlink and finish) or a reference to it (join_handle, scope owner).
     if (node.task) node.task->wake_current();
-    std::lock_guard lock(node.lock);
-    node.children.for_each([](cancel_node& c) { cancel(c); });
 }
 
 }  // namespace rivet::runtime::detail

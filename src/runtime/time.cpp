@@ -32,8 +32,9 @@ struct sleeper : detail::timer_entry {
     }
 
     void await_resume() {
-        // Still armed: the timer did not wake us, a cancellation did.
-        if (heap->disarm(*this)) throw cancelled_error();
+        // Still armed: the timer did not wake us, a cancellation did. (Not
+        // armed at all when await_ready found the deadline passed.)
+        if (heap != nullptr && heap->disarm(*this)) throw cancelled_error();
     }
 };
 

@@ -159,6 +159,9 @@ void worker::run_task(task_core* t) noexcept {
 
 void worker::complete_task(task_core* t) noexcept {
     unlink_cancel(t->cancel_root);
+    // Counted before a joiner can see the task complete, so whoever joined it
+    // never sees it among the live tasks.
+    bump(completed);
     bool notify_blocking;
     bool detached;
     {
@@ -171,7 +174,6 @@ void worker::complete_task(task_core* t) noexcept {
     if (detached) report_detached_failure(t);
     // Still holding the scheduler's reference, so the core outlives the notify.
     if (notify_blocking) t->complete.notify_all();
-    bump(completed);
     t->release();
 }
 
