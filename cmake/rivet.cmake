@@ -1,17 +1,18 @@
 # Helpers shared by every module's CMakeLists.
 
-# rivet_test(NAME SOURCES... LIBS... [LABELS...])
+# rivet_test(NAME SOURCES... LIBS... LABEL label)
 # A GoogleTest binary registered with CTest, one CTest test per TEST().
-# Labels: `unit` (fast, every preset), `stress` (large counts), `concurrency`
-# (also run under TSan).
+# The label says where it runs: `unit` (ASan only), `concurrency` (ASan and
+# TSan), `stress` (large counts; ASan and TSan). One label per binary: CMake
+# 3.25's PRE_TEST discovery cannot carry a list of labels.
 function(rivet_test name)
-    cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+    cmake_parse_arguments(ARG "" "LABEL" "SOURCES;LIBS" ${ARGN})
     if(NOT RIVET_BUILD_TESTS)
         return()
     endif()
     add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE ${ARG_LIBS} rivet_flags GTest::gtest GTest::gtest_main)
-    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS "${ARG_LABELS}"
+    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS ${ARG_LABEL}
                          DISCOVERY_TIMEOUT 60)
 endfunction()
 

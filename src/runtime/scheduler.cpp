@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <rivet/base/atomic.hpp>
 #include <string>
 #include <thread>
 
@@ -63,7 +64,7 @@ void scheduler::schedule_remote(task_core* t) noexcept {
 }
 
 void scheduler::notify_one() noexcept {
-    std::atomic_thread_fence(std::memory_order_seq_cst);
+    base::store_load_barrier(idle);
     if (idle.load(std::memory_order_seq_cst) == 0) return;
     if (searching.load(std::memory_order_seq_cst) != 0) return;
     for (auto& w : workers_) {

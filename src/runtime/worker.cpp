@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <mutex>
+#include <rivet/base/atomic.hpp>
 #include <string>
 
 #include "scheduler.hpp"
@@ -223,7 +224,7 @@ void worker::run() noexcept {
         // Park: announce idleness, look once more, then block in epoll_wait.
         parked_.store(true, std::memory_order_seq_cst);
         owner_.idle.fetch_add(1, std::memory_order_seq_cst);
-        std::atomic_thread_fence(std::memory_order_seq_cst);
+        base::store_load_barrier(owner_.idle);
         bool work_appeared = !owner_.injected().empty() || owner_.stopping();
         for (auto& w : owner_.workers()) work_appeared = work_appeared || w->has_stealable_work();
         if (!work_appeared) poll_io_and_timers(true);
