@@ -3,8 +3,8 @@
 // and awaiting tasks do not touch the global allocator in steady state.
 //
 // A frame freed on another thread than the one that allocated it joins the
-// freeing thread's cache; each cache is capped so a thread that only frees
-// does not hoard memory. Under AddressSanitizer the cache is bypassed, so
+// freeing thread's cache; each cache is capped (4 MiB per size class) so a
+// thread that only frees does not hoard memory. Under AddressSanitizer the cache is bypassed, so
 // use-after-free of a frame is still caught.
 #pragma once
 
