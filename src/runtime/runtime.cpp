@@ -8,11 +8,7 @@ namespace rivet::runtime {
 
 namespace detail {
 
-void start_spawned_on(scheduler& sched, task_core* t) {
-    task_core* parent = current_task();
-    cancel_node& scope = (parent && parent->owner == &sched) ? *parent->scope : sched.root();
-    sched.spawn(t, scope);
-}
+void start_spawned_on(scheduler& sched, task_core* t) { sched.spawn(t); }
 
 void start_spawned(task_core* t) {
     scheduler* sched = current_scheduler();
@@ -28,7 +24,7 @@ void start_spawned(task_core* t) {
 runtime::runtime(runtime_config config) {
     if (config.cancel_on_signals) {
         signals_ = std::make_unique<detail::signal_watcher>([this] {
-            if (scheduler_) detail::cancel(scheduler_->root());
+            if (scheduler_) scheduler_->cancel_all();
         });
     }
     scheduler_ = std::make_unique<detail::scheduler>(std::move(config));

@@ -45,17 +45,23 @@ scheduler::scheduler(runtime_config config)
 
 scheduler::~scheduler() { shutdown(); }
 
-void scheduler::spawn(task_core* t, cancel_node& parent) noexcept {
+void scheduler::spawn(task_core* t) noexcept {
     t->owner = this;
-    link_cancel(t->cancel_root, parent);
     worker* w = worker::current();
     if (w != nullptr && &w->owner() == this) {
         bump(w->spawned);
+        w->registry().add(*t);
         w->push_local(t, /*lifo=*/false);
     } else {
         remote_spawned_.fetch_add(1, std::memory_order_relaxed);
+        external_.add(*t);
         schedule_remote(t);
     }
+}
+
+void scheduler::cancel_all() noexcept {
+    external_.cancel_all();
+    for (auto& w : workers_) w->registry().cancel_all();
 }
 
 void scheduler::schedule_remote(task_core* t) noexcept {
@@ -75,7 +81,7 @@ void scheduler::notify_one() noexcept {
 std::uint64_t scheduler::live_tasks() const noexcept {
     // Completions first: a task is counted as spawned before it can complete,
     // so reading them in this order never reports fewer live tasks than there were.
-    std::uint64_t done = remote_completed_.load(std::memory_order_acquire);
+    std::uint64_t done = 0;
     for (auto& w : workers_) done += w->completed.load(std::memory_order_acquire);
     std::uint64_t started = remote_spawned_.load(std::memory_order_acquire);
     for (auto& w : workers_) started += w->spawned.load(std::memory_order_acquire);
@@ -86,7 +92,7 @@ void scheduler::shutdown() noexcept {
     if (shut_down_) return;
     shut_down_ = true;
 
-    cancel(root_);
+    cancel_all();
     auto deadline = std::chrono::steady_clock::now() + config_.shutdown_timeout;
     while (live_tasks() > 0 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::microseconds(200));

@@ -1,6 +1,6 @@
 // The scheduler: the workers of one runtime and what they share (the
-// injection queue, the idle/searching counts, the root of the cancellation
-// tree, the blocking pool).
+// injection queue, the idle/searching counts, the registry of tasks spawned
+// from outside, the blocking pool).
 //
 // Parking. A worker with nothing to do counts itself idle, then looks once
 // more at the injection queue and the other workers' queues, and only then
@@ -13,7 +13,8 @@
 // searching, so a burst of spawns costs at most one wake-up syscall.
 //
 // Shutdown, in order:
-//   1. cancel the root of the cancellation tree: every task is cancelled;
+//   1. cancel every registered task (each worker's registry and the
+//      external one); tasks spawned from then on start cancelled;
 //   2. wait (up to shutdown_timeout) until spawned == completed;
 //   3. stop the workers and join their threads; tasks still suspended then
 //      are reported and left (their frames may be referenced elsewhere);
@@ -32,6 +33,7 @@
 
 #include "blocking_pool.hpp"
 #include "inject_queue.hpp"
+#include "task_registry.hpp"
 #include "worker.hpp"
 
 namespace rivet::runtime::detail {
@@ -43,8 +45,12 @@ public:
     scheduler(const scheduler&) = delete;
     scheduler& operator=(const scheduler&) = delete;
 
-    /// Starts a new task whose cancellation node hangs under `parent`.
-    void spawn(task_core* t, cancel_node& parent) noexcept;
+    /// Starts a new task: registers it and queues it on this worker (or, from
+    /// outside the runtime, on the injection queue).
+    void spawn(task_core* t) noexcept;
+
+    /// Cancels every task, and every task spawned from now on.
+    void cancel_all() noexcept;
 
     /// Queues a runnable task from a thread that is not one of our workers.
     void schedule_remote(task_core* t) noexcept;
@@ -65,7 +71,6 @@ public:
     std::vector<std::unique_ptr<worker>>& workers() noexcept { return workers_; }
     inject_queue& injected() noexcept { return inject_; }
     blocking_pool& blocking() noexcept { return blocking_; }
-    cancel_node& root() noexcept { return root_; }
     [[nodiscard]] bool stopping() const noexcept {
         return stopping_.load(std::memory_order_acquire);
     }
@@ -73,22 +78,18 @@ public:
     // Idle bookkeeping, used by workers as the protocol above describes.
     std::atomic<std::uint32_t> idle{0};
     std::atomic<std::uint32_t> searching{0};
-    void count_completed_remote() noexcept {
-        remote_completed_.fetch_add(1, std::memory_order_relaxed);
-    }
 
 private:
     void monitor_stalls() noexcept;
 
     runtime_config config_;
-    cancel_node root_;
+    task_registry external_{/*shared=*/true};  // tasks spawned from outside the runtime
     inject_queue inject_;
     std::vector<std::unique_ptr<worker>> workers_;
     blocking_pool blocking_;
     std::atomic<bool> stopping_{false};
     bool shut_down_ = false;
     std::atomic<std::uint64_t> remote_spawned_{0};
-    std::atomic<std::uint64_t> remote_completed_{0};
 
     std::mutex monitor_mutex_;
     std::condition_variable monitor_wake_;

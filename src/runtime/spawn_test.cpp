@@ -159,34 +159,53 @@ TEST(join_handle, a_detached_failure_is_reported_with_the_task_name) {
     EXPECT_NE(reports[0].find("disk on fire"), std::string::npos);
 }
 
-TEST(cancellation, cancelling_a_parent_cancels_its_children) {
-    auto main = []() -> rt::task<int> {
-        auto cancelled_children = std::make_shared<std::atomic<int>>(0);
+TEST(cancellation, cancelling_a_task_leaves_the_tasks_it_spawned_running) {
+    // spawn is unstructured: a spawned task belongs to the runtime, not to
+    // its spawner (task_group is the structured form).
+    auto main = []() -> rt::task<bool> {
+        auto child_done = std::make_shared<std::atomic<bool>>(false);
         auto parent = rt::spawn(
-            [](std::shared_ptr<std::atomic<int>> n) -> rt::task<void> {
-                for (int i = 0; i < 3; ++i) {
-                    rt::spawn(
-                        [](std::shared_ptr<std::atomic<int>> n) -> rt::task<void> {
-                            try {
-                                co_await rt::sleep_for(1h);
-                            } catch (const rt::cancelled_error&) {
-                                n->fetch_add(1);
-                            }
-                        },
-                        n)
-                        .detach();
-                }
+            [](std::shared_ptr<std::atomic<bool>> done) -> rt::task<void> {
+                rt::spawn(
+                    [](std::shared_ptr<std::atomic<bool>> done) -> rt::task<void> {
+                        co_await rt::sleep_for(20ms);
+                        done->store(true);
+                    },
+                    done)
+                    .detach();
                 co_await rt::sleep_for(1h);
             },
-            cancelled_children);
-        co_await rt::sleep_for(5ms);
+            child_done);
+        co_await rt::sleep_for(2ms);
         parent.cancel();
-        for (int i = 0; i < 1000 && cancelled_children->load() < 3; ++i) {
-            co_await rt::sleep_for(1ms);
-        }
-        co_return cancelled_children->load();
+        for (int i = 0; i < 2000 && !child_done->load(); ++i) co_await rt::sleep_for(1ms);
+        co_return child_done->load();
     };
-    EXPECT_EQ(rt::block_on(main()), 3);
+    EXPECT_TRUE(rt::block_on(main()));
+}
+
+TEST(cancellation, cancelling_a_task_cancels_its_open_scopes) {
+    // The task waits inside two nested with_timeout scopes; cancelling the
+    // task reaches the innermost wait, and it is a cancellation, not a timeout.
+    auto main = []() -> rt::task<int> {
+        auto h = rt::spawn([]() -> rt::task<int> {
+            auto inner = []() -> rt::task<void> {
+                co_await rt::with_timeout(1h, rt::sleep_for(1h));
+            };
+            try {
+                co_await rt::with_timeout(1h, inner());
+            } catch (const rt::timeout_error&) {
+                co_return 1;
+            } catch (const rt::cancelled_error&) {
+                co_return 2;
+            }
+            co_return 3;
+        });
+        co_await rt::sleep_for(2ms);
+        h.cancel();
+        co_return co_await h;
+    };
+    EXPECT_EQ(rt::block_on(main()), 2);
 }
 
 TEST(cancellation, children_outliving_their_parent_are_still_cancelled_at_shutdown) {

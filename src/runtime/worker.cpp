@@ -159,7 +159,7 @@ void worker::run_task(task_core* t) noexcept {
 }
 
 void worker::complete_task(task_core* t) noexcept {
-    unlink_cancel(t->cancel_root);
+    unlink_cancel(t->cancel_root);  // a task_group's child leaves the group's node
     // Counted before a joiner can see the task complete, so whoever joined it
     // never sees it among the live tasks.
     bump(completed);
@@ -175,7 +175,11 @@ void worker::complete_task(task_core* t) noexcept {
     if (detached) report_detached_failure(t);
     // Still holding the scheduler's reference, so the core outlives the notify.
     if (notify_blocking) t->complete.notify_all();
-    t->release();
+    if (t->home == &registry_) {
+        registry_.remove_local(*t);
+    } else {
+        t->home->remove_remote(*t);
+    }
 }
 
 void worker::poll_io_and_timers(bool may_block) noexcept {
@@ -204,10 +208,14 @@ void worker::run() noexcept {
     while (!owner_.stopping()) {
         if (task_core* t = next_task()) {
             run_task(t);
-            if (tick_ % fairness_interval == 0) poll_io_and_timers(false);
+            if (tick_ % fairness_interval == 0) {
+                poll_io_and_timers(false);
+                registry_.reap_remote();
+            }
             continue;
         }
         poll_io_and_timers(false);
+        registry_.reap_remote();
         if (has_stealable_work()) continue;
 
         owner_.searching.fetch_add(1, std::memory_order_seq_cst);

@@ -20,6 +20,7 @@
 
 #include "reactor.hpp"
 #include "run_queue.hpp"
+#include "task_registry.hpp"
 #include "timer_heap.hpp"
 
 namespace rivet::runtime::detail {
@@ -58,6 +59,7 @@ public:
     void force_unpark() noexcept { reactor_.unpark(); }
 
     reactor& io() noexcept { return reactor_; }
+    task_registry& registry() noexcept { return registry_; }
     timer_heap& timers() noexcept { return timers_; }
     [[nodiscard]] unsigned index() const noexcept { return index_; }
     scheduler& owner() noexcept { return owner_; }
@@ -92,6 +94,7 @@ private:
     std::uint32_t steal_seed_;
     reactor reactor_;
     timer_heap timers_;
+    task_registry registry_;
     std::thread thread_;
 };
 

@@ -1,10 +1,9 @@
 // Cancellation.
 //
 // Cancellation is cooperative and hierarchical. Every spawned task has a
-// cancellation token; a task spawned from inside another is its child, and
-// task groups and with_timeout open nested scopes. Cancelling a token
-// cancels everything below it: the runtime's shutdown cancels the root, so
-// every task sees it.
+// cancellation token; with_timeout and task groups open nested scopes below
+// it, and a group's children hang under the group. Cancelling a token
+// cancels everything below it; the runtime's shutdown cancels every task.
 //
 // A cancelled task is not stopped by force. Every suspension point of the
 // runtime (sleeps, I/O, joins, locks, channel operations) checks the token

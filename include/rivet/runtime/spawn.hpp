@@ -7,8 +7,10 @@
 // arguments passed by value. Passing a pointer or a reference_wrapper is the
 // caller's promise that the pointee outlives the task.
 //
-// The new task is a child of the spawning task's cancellation scope:
-// cancelling the parent, or shutting the runtime down, cancels it too.
+// spawn is unstructured: the new task belongs to the runtime, not to the
+// spawning task, and runs until it finishes, is cancelled through its handle,
+// or the runtime shuts down. Children that must end with their parent belong
+// in a task_group.
 // A join_handle awaits the task's result, cancels it, or detaches it.
 // Dropping a handle without detaching cancels the task: a task nobody waits
 // for and nobody meant to keep is not left running by accident.

@@ -3,7 +3,8 @@
 // A spawned task is the unit of scheduling; every task<T> it awaits runs
 // inside it. The core lives in the spawned task's own coroutine frame (one
 // allocation per spawn) and is reference counted: one reference for the
-// scheduler until the task finishes, one for its join_handle.
+// scheduler until the task has finished and left its registry, one for its
+// join_handle.
 //
 // Wake protocol. The state word holds a status, a `notified` bit and a run
 // sequence number that grows each time the task starts running. A task runs
@@ -35,9 +36,11 @@ namespace rivet::runtime::detail {
 
 class scheduler;
 class task_core;
+class task_registry;
 
-/// A node of the cancellation tree. Each spawned task has one; a task_group
-/// or a with_timeout opens a child node for its scope. Cancelling a node
+/// A node of the cancellation tree. Each spawned task has one, the root of
+/// its own tree; a with_timeout or a task_group opens a child node, and a
+/// task_group's children hang under the group's node. Cancelling a node
 /// cancels its subtree and wakes each task suspended in it. Checking is one
 /// relaxed load of the innermost scope's flag.
 struct cancel_node : base::list_hook {
@@ -64,7 +67,8 @@ struct wait_ticket {
     std::uint64_t seq = 0;
 };
 
-class task_core {
+/// A spawned task. Its list hook links it into its home task_registry.
+class task_core : public base::list_hook {
 public:
     static constexpr std::uint64_t idle = 0;
     static constexpr std::uint64_t scheduled = 1;
@@ -111,6 +115,10 @@ public:
     scheduler* owner = nullptr;
     bool finished = false;  // set by the spawned coroutine's final suspend
     const char* name = "task";
+
+    // Registration (see src/runtime/task_registry.hpp).
+    task_registry* home = nullptr;
+    task_core* grave_next = nullptr;  // link in a registry's remote_done stack
 
     // Cancellation: the task's own node, and the innermost open scope.
     cancel_node cancel_root;

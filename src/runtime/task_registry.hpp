@@ -1,0 +1,109 @@
+// Every live spawned task is in exactly one registry, so that shutdown (and
+// the first SIGINT/SIGTERM) can cancel them all. Each worker has its own
+// registry for the tasks spawned on it; tasks spawned from outside the
+// runtime go to a shared one.
+//
+// Cost on the hot path. Spawning links the task into the spawning worker's
+// registry; completing on that same worker unlinks it: both under a lock
+// only the owner and a rare shutdown sweep ever take. A task that completes
+// on another worker (it was stolen) is not unlinked there: it is pushed onto
+// the registry's `remote_done` stack with one CAS, and the owner unlinks the
+// whole stack in one pass (every few dozen tasks, and before parking). The
+// pushed task keeps its scheduler reference until then, so its frame, which
+// holds the links, stays valid; it is freed on its home worker, whose
+// allocator it came from. A pusher that finds the stack deep (the owner is
+// parked) unlinks the stack itself, which bounds what is held back.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <rivet/base/intrusive_list.hpp>
+#include <rivet/base/spinlock.hpp>
+#include <rivet/runtime/detail/task_core.hpp>
+
+namespace rivet::runtime::detail {
+
+class task_registry {
+public:
+    /// `shared`: not owned by a worker (the external registry); tasks leave
+    /// it directly, under its lock, from whichever worker finishes them.
+    explicit task_registry(bool shared = false) : shared_(shared) {}
+    task_registry(const task_registry&) = delete;
+    task_registry& operator=(const task_registry&) = delete;
+    ~task_registry() { reap_remote(); }
+
+    /// Adds a new task; it starts cancelled if the registry was cancelled.
+    void add(task_core& t) noexcept {
+        std::lock_guard lock(lock_);
+        t.home = this;
+        live_.push_back(t);
+        if (cancelled_) t.cancel_root.cancelled.store(true, std::memory_order_relaxed);
+    }
+
+    /// The owner's path for a finished task: unlinks it and drops the
+    /// scheduler's reference.
+    void remove_local(task_core& t) noexcept {
+        {
+            std::lock_guard lock(lock_);
+            live_.erase(t);
+        }
+        t.release();
+    }
+
+    /// Any other thread's path for a finished task (see the header comment).
+    void remove_remote(task_core& t) noexcept {
+        if (shared_) {
+            remove_local(t);
+            return;
+        }
+        // Nothing reachable from the stack may be read here: the owner can
+        // reap (and free) it at any moment. Only `t` is ours until the CAS.
+        task_core* head = remote_done_.load(std::memory_order_relaxed);
+        do {
+            t.grave_next = head;
+        } while (!remote_done_.compare_exchange_weak(head, &t, std::memory_order_release,
+                                                     std::memory_order_relaxed));
+        // Approximate depth: a heuristic bound on what the owner holds back.
+        if (remote_count_.fetch_add(1, std::memory_order_relaxed) + 1 >= max_remote_depth) {
+            reap_remote();
+        }
+    }
+
+    /// Unlinks and releases every task pushed by remove_remote so far.
+    void reap_remote() noexcept {
+        if (remote_done_.load(std::memory_order_relaxed) == nullptr) return;
+        task_core* chain = remote_done_.exchange(nullptr, std::memory_order_acquire);
+        remote_count_.store(0, std::memory_order_relaxed);
+        {
+            std::lock_guard lock(lock_);
+            for (task_core* t = chain; t; t = t->grave_next) live_.erase(*t);
+        }
+        while (chain) {
+            task_core* next = chain->grave_next;
+            chain->release();
+            chain = next;
+        }
+    }
+
+    /// Cancels every task here and every task added from now on.
+    void cancel_all() noexcept {
+        std::lock_guard lock(lock_);
+        cancelled_ = true;
+        // A task is alive while linked: only unlinking (under this lock)
+        // drops the scheduler's reference.
+        live_.for_each([](task_core& t) { cancel(t.cancel_root); });
+    }
+
+private:
+    static constexpr std::uint32_t max_remote_depth = 128;
+
+    const bool shared_;
+    base::spinlock lock_;
+    base::intrusive_list<task_core> live_;
+    bool cancelled_ = false;
+    alignas(64) std::atomic<task_core*> remote_done_{nullptr};
+    std::atomic<std::uint32_t> remote_count_{0};
+};
+
+}  // namespace rivet::runtime::detail
