@@ -64,6 +64,7 @@ io_source* reactor::add(int fd) {
         delete s;
         throw std::system_error(err, std::generic_category(), "epoll_ctl(ADD)");
     }
+    sources_.fetch_add(1, std::memory_order_relaxed);
     return s;
 }
 
@@ -81,6 +82,7 @@ void reactor::remove(io_source* s) noexcept {
     }
     std::lock_guard lock(released_mutex_);
     released_.push_back(s);
+    sources_.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void reactor::free_released() noexcept {
@@ -93,6 +95,7 @@ void reactor::free_released() noexcept {
 }
 
 int reactor::poll(int timeout_ms) noexcept {
+    if (timeout_ms == 0 && sources_.load(std::memory_order_relaxed) == 0) return 0;
     free_released();
     epoll_event events[max_events];
     int n = ::epoll_wait(epoll_fd_, events, max_events, timeout_ms);

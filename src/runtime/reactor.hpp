@@ -51,7 +51,9 @@ public:
     void remove(io_source* source) noexcept;
 
     /// Waits up to `timeout_ms` (-1: forever, 0: not at all) for events and
-    /// dispatches them; returns how many tasks were woken.
+    /// dispatches them; returns how many tasks were woken. A poll that may not
+    /// wait, with no source registered, returns at once without a syscall:
+    /// a busy worker with no sockets pays nothing for its periodic I/O check.
     int poll(int timeout_ms) noexcept;
     /// Wakes a poll in progress on another thread (or makes the next one return at once).
     void unpark() noexcept;
@@ -61,6 +63,7 @@ private:
 
     int epoll_fd_ = -1;
     int event_fd_ = -1;
+    std::atomic<std::size_t> sources_{0};
     std::mutex released_mutex_;
     std::vector<io_source*> released_;
 };

@@ -66,11 +66,11 @@ void scheduler::cancel_all() noexcept {
 
 void scheduler::schedule_remote(task_core* t) noexcept {
     inject_.push(t);
-    notify_one();
+    notify_one(/*strict=*/true);
 }
 
-void scheduler::notify_one() noexcept {
-    base::store_load_barrier(idle);
+void scheduler::notify_one(bool strict) noexcept {
+    if (strict) base::store_load_barrier(idle);
     if (idle.load(std::memory_order_seq_cst) == 0) return;
     if (searching.load(std::memory_order_seq_cst) != 0) return;
     for (auto& w : workers_) {

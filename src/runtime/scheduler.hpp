@@ -55,8 +55,13 @@ public:
     /// Queues a runnable task from a thread that is not one of our workers.
     void schedule_remote(task_core* t) noexcept;
 
-    /// Wakes one parked worker if work is waiting and nobody is searching for it.
-    void notify_one() noexcept;
+    /// Wakes one parked worker if work is waiting and nobody is searching for
+    /// it. After work was put where only a parked worker could find it (the
+    /// injection queue), call with `strict`: the store-load barrier of the
+    /// parking protocol makes sure a parking worker is not missed. Work pushed
+    /// to a worker's own queue is run by that worker anyway; waking a thief is
+    /// only a bid for parallelism, and is made without the barrier's cost.
+    void notify_one(bool strict) noexcept;
 
     /// Cancels every task, waits for them to finish (up to the shutdown
     /// timeout), then stops the workers. Idempotent.

@@ -72,13 +72,13 @@ void worker::push_local(task_core* t, bool lifo) noexcept {
     if (lifo) {
         task_core* displaced = lifo_.exchange(t, std::memory_order_acq_rel);
         if (displaced == nullptr) {
-            owner_.notify_one();
+            owner_.notify_one(/*strict=*/false);
             return;
         }
         t = displaced;
     }
-    push_back(t);
-    owner_.notify_one();
+    push_back(t);  // an overflow to the injection queue is still ours to run
+    owner_.notify_one(/*strict=*/false);
 }
 
 task_core* worker::steal_into(worker& thief) noexcept {
@@ -222,7 +222,7 @@ void worker::run() noexcept {
         task_core* stolen = steal();
         // The last searcher to find work wakes another, so stealing fans out.
         if (owner_.searching.fetch_sub(1, std::memory_order_seq_cst) == 1 && stolen) {
-            owner_.notify_one();
+            owner_.notify_one(/*strict=*/false);
         }
         if (stolen) {
             run_task(stolen);
