@@ -80,9 +80,14 @@ void reactor::remove(io_source* s) noexcept {
             }
         }
     }
+    sources_.fetch_sub(1, std::memory_order_relaxed);
+    release(s);
+}
+
+void reactor::release(io_source* s) noexcept {
+    if (s->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
     std::lock_guard lock(released_mutex_);
     released_.push_back(s);
-    sources_.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void reactor::free_released() noexcept {

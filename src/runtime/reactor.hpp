@@ -6,9 +6,12 @@
 // syscall, and on EAGAIN waits only if no edge arrived since the snapshot,
 // so an edge between the syscall and the wait is never missed.
 //
-// Sources are freed by the reactor's own thread at the start of its next
-// poll: events from an epoll_wait already returned may still point at a
-// source that another thread has just deregistered.
+// Sources are reference counted: one reference for the socket that owns it,
+// one for each task waiting on it (from registration until the waiter has
+// looked at it after waking, so a socket closed meanwhile cannot pull it out
+// from under the waiter). The last reference hands it to the reactor, which
+// frees it at the start of its next poll: events from an epoll_wait already
+// returned may still point at a source that was just deregistered.
 #pragma once
 
 #include <atomic>
@@ -36,6 +39,7 @@ struct io_source {
     io_direction read;
     io_direction write;
     bool closed = false;
+    std::atomic<int> refs{1};
 };
 
 class reactor {
@@ -47,8 +51,11 @@ public:
 
     /// Registers `fd` (non-blocking) and returns its source; throws std::system_error.
     io_source* add(int fd);
-    /// Deregisters the source and wakes its waiters; the fd stays open (the caller closes it).
+    /// Deregisters the source, wakes its waiters and drops the owner's
+    /// reference; the fd stays open (the caller closes it).
     void remove(io_source* source) noexcept;
+    /// Drops a reference; the last one schedules the source to be freed.
+    void release(io_source* source) noexcept;
 
     /// Waits up to `timeout_ms` (-1: forever, 0: not at all) for events and
     /// dispatches them; returns how many tasks were woken. A poll that may not

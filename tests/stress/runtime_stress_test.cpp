@@ -6,9 +6,9 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
-#include <thread>
 #include <rivet/runtime/runtime.hpp>
 #include <rivet/runtime/time.hpp>
+#include <thread>
 #include <vector>
 
 #include "stress_scale.hpp"
