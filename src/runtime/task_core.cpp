@@ -41,10 +41,25 @@ void link_cancel(cancel_node& child, cancel_node& parent) noexcept {
     }
 }
 
+void detach_cancel(cancel_node& node) noexcept {
+    cancel_node* parent = node.parent.load(std::memory_order_acquire);
+    if (parent == nullptr) return;
+    std::lock_guard parent_lock(parent->lock);
+    parent->children.erase(node);
+    node.parent.store(nullptr, std::memory_order_relaxed);
+}
+
 void unlink_cancel(cancel_node& node) noexcept {
     for (;;) {
         cancel_node* parent = node.parent.load(std::memory_order_acquire);
-        if (parent == nullptr) return;
+        if (parent == nullptr) {
+            // A root going away: its children become roots of their own.
+            std::lock_guard node_lock(node.lock);
+            while (cancel_node* c = node.children.pop_front()) {
+                c->parent.store(nullptr, std::memory_order_release);
+            }
+            return;
+        }
         std::lock_guard parent_lock(parent->lock);
         if (node.parent.load(std::memory_order_relaxed) != parent) continue;  // re-parented
         {

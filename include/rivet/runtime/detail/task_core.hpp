@@ -58,7 +58,14 @@ struct cancel_node : base::list_hook {
 /// Links `child` under `parent`; a child of a cancelled parent starts cancelled.
 void link_cancel(cancel_node& child, cancel_node& parent) noexcept;
 /// Unlinks `node`; its children move to its parent, so they stay cancellable.
+///
+/// Lifetime rule: a node's parent must outlive the node's unlinking. It
+/// holds for scopes (closed by their own task, innermost first) and for a
+/// task_group's children (the group's node is reference counted), because a
+/// node whose parent may end on another thread is detached first.
 void unlink_cancel(cancel_node& node) noexcept;
+/// Unlinks `node` from its parent, keeping its children under it.
+void detach_cancel(cancel_node& node) noexcept;
 /// Cancels `node` and its subtree, waking the tasks suspended in it.
 void cancel(cancel_node& node) noexcept;
 

@@ -1,0 +1,145 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+#include <rivet/runtime/runtime.hpp>
+#include <rivet/runtime/task_group.hpp>
+#include <rivet/runtime/time.hpp>
+#include <stdexcept>
+
+namespace rt = rivet::runtime;
+using namespace std::chrono_literals;
+
+namespace {
+
+using counter = std::shared_ptr<std::atomic<int>>;
+
+TEST(task_group, wait_returns_after_every_child_finished) {
+    auto main = []() -> rt::task<int> {
+        auto done = std::make_shared<std::atomic<int>>(0);
+        rt::task_group group;
+        for (int i = 0; i < 20; ++i) {
+            group.spawn(
+                [](int i, counter d) -> rt::task<void> {
+                    co_await rt::sleep_for(std::chrono::milliseconds(i % 5));
+                    d->fetch_add(1);
+                },
+                i, done);
+        }
+        co_await group.wait();
+        co_return done->load();
+    };
+    EXPECT_EQ(rt::block_on(main(), {.workers = 2}), 20);
+}
+
+TEST(task_group, the_first_failure_cancels_siblings_and_is_rethrown) {
+    auto main = []() -> rt::task<int> {
+        auto cancelled = std::make_shared<std::atomic<int>>(0);
+        rt::task_group group;
+        for (int i = 0; i < 5; ++i) {
+            group.spawn(
+                [](counter c) -> rt::task<void> {
+                    try {
+                        co_await rt::sleep_for(1h);
+                    } catch (const rt::cancelled_error&) {
+                        c->fetch_add(1);
+                        throw;
+                    }
+                },
+                cancelled);
+        }
+        group.spawn([]() -> rt::task<void> {
+            co_await rt::sleep_for(2ms);
+            throw std::runtime_error("child failed");
+        });
+        try {
+            co_await group.wait();
+        } catch (const std::runtime_error& e) {
+            co_return std::string(e.what()) == "child failed" ? cancelled->load() : -1;
+        }
+        co_return -2;
+    };
+    EXPECT_EQ(rt::block_on(main()), 5);
+}
+
+TEST(task_group, cancelling_the_owner_cancels_children_and_wait_still_waits) {
+    auto main = []() -> rt::task<bool> {
+        auto unwound = std::make_shared<std::atomic<int>>(0);
+        auto owner = rt::spawn(
+            [](counter u) -> rt::task<int> {
+                rt::task_group group;
+                for (int i = 0; i < 3; ++i) {
+                    group.spawn(
+                        [](counter u) -> rt::task<void> {
+                            try {
+                                co_await rt::sleep_for(1h);
+                            } catch (const rt::cancelled_error&) {
+                                // Cleanup that itself takes a moment; wait() must wait for it.
+                                u->fetch_add(1);
+                                throw;
+                            }
+                        },
+                        u);
+                }
+                try {
+                    co_await group.wait();
+                } catch (const rt::cancelled_error&) {
+                    co_return u->load();
+                }
+                co_return -1;
+            },
+            unwound);
+        co_await rt::sleep_for(2ms);
+        owner.cancel();
+        co_return co_await owner == 3;
+    };
+    EXPECT_TRUE(rt::block_on(main()));
+}
+
+TEST(task_group, a_hundred_thousand_children) {
+    auto main = []() -> rt::task<int> {
+        auto done = std::make_shared<std::atomic<int>>(0);
+        rt::task_group group;
+        for (int i = 0; i < 100'000; ++i) {
+            group.spawn(
+                [](counter d) -> rt::task<void> {
+                    d->fetch_add(1, std::memory_order_relaxed);
+                    co_return;
+                },
+                done);
+        }
+        co_await group.wait();
+        co_return done->load();
+    };
+    EXPECT_EQ(rt::block_on(main(), {.workers = 2, .detect_stalls = false}), 100'000);
+}
+
+TEST(task_group, a_group_destroyed_without_wait_cancels_its_children) {
+    auto main = []() -> rt::task<int> {
+        auto cancelled = std::make_shared<std::atomic<int>>(0);
+        {
+            rt::task_group group;
+            for (int i = 0; i < 4; ++i) {
+                group.spawn(
+                    [](counter c) -> rt::task<void> {
+                        try {
+                            co_await rt::sleep_for(1h);
+                        } catch (const rt::cancelled_error&) {
+                            c->fetch_add(1);
+                        }
+                    },
+                    cancelled);
+            }
+            co_await rt::sleep_for(2ms);
+        }  // no wait(): as if an exception unwound the owner
+        for (int i = 0; i < 2000 && cancelled->load() < 4; ++i) co_await rt::sleep_for(1ms);
+        co_return cancelled->load();
+    };
+    EXPECT_EQ(rt::block_on(main()), 4);
+}
+
+TEST(task_group, outside_a_task_is_a_logic_error) {
+    EXPECT_THROW(rt::task_group{}, std::logic_error);
+}
+
+}  // namespace
