@@ -3,10 +3,12 @@
 //     wait_group wg;
 //     wg.add(n);  ... each of n jobs calls wg.done() ...  co_await wg.wait();
 //
-// add() and done() may be called from any thread; wait() suspends a task
-// until the count is zero (at once if it is).
+// add() and done() may be called from any thread and cost one atomic
+// operation unless the count crosses zero; wait() suspends a task until the
+// count is zero (at once if it is).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <rivet/base/spinlock.hpp>
@@ -21,40 +23,46 @@ public:
     wait_group(const wait_group&) = delete;
     wait_group& operator=(const wait_group&) = delete;
 
-    /// Adds `n` to the count.
+    /// Adds `n` (which may be negative) to the count; wakes the waiters when
+    /// it reaches zero. As with Go's WaitGroup, an add() that raises the count
+    /// from zero must happen before the wait() it is meant to hold up. Throws
+    /// std::logic_error (and changes nothing) if the count would go below zero.
     void add(std::int64_t n = 1) {
-        std::lock_guard lock(lock_);
-        change(n);
+        std::int64_t before = count_.fetch_add(n, std::memory_order_acq_rel);
+        std::int64_t after = before + n;
+        if (after < 0) {
+            count_.fetch_sub(n, std::memory_order_relaxed);
+            throw std::logic_error("wait_group: done() called more often than add()");
+        }
+        if ((before == 0) != (after == 0)) settle();
     }
 
-    /// Subtracts one; wakes the waiters when the count reaches zero. Throws
-    /// std::logic_error if the count would go below zero.
-    void done() {
-        std::lock_guard lock(lock_);
-        change(-1);
-    }
+    /// add(-1).
+    void done() { add(-1); }
 
     /// Suspends until the count is zero. Throws cancelled_error if the task
     /// is cancelled first.
     [[nodiscard]] auto wait() noexcept { return zero_.wait(); }
 
-    [[nodiscard]] std::int64_t count() noexcept {
-        std::lock_guard lock(lock_);
-        return count_;
+    [[nodiscard]] std::int64_t count() const noexcept {
+        return count_.load(std::memory_order_acquire);
     }
 
 private:
-    void change(std::int64_t n) {
-        if (count_ + n < 0)
-            throw std::logic_error("wait_group: done() called more often than add()");
-        bool was_zero = count_ == 0;
-        count_ += n;
-        if (was_zero && count_ > 0) zero_.reset();
-        if (!was_zero && count_ == 0) zero_.set();
+    // Only the transitions to and from zero touch the event. Each re-reads
+    // the count under the lock, so the last to run leaves the event matching
+    // the count, whatever order racing transitions arrive in.
+    void settle() noexcept {
+        std::lock_guard lock(lock_);
+        if (count_.load(std::memory_order_acquire) == 0) {
+            zero_.set();
+        } else {
+            zero_.reset();
+        }
     }
 
+    std::atomic<std::int64_t> count_{0};
     base::spinlock lock_;
-    std::int64_t count_ = 0;
     event zero_{true};
 };
 
