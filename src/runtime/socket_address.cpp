@@ -70,18 +70,21 @@ std::uint16_t socket_address::port() const noexcept {
 }
 
 std::string socket_address::to_string() const {
-    char buf[INET6_ADDRSTRLEN] = {};
+    char ip[INET6_ADDRSTRLEN] = {};
+    std::string out;
     if (storage_.ss_family == AF_INET) {
-        ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr, buf,
-                    sizeof buf);
-        return std::string(buf) + ":" + std::to_string(port());
+        ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr, ip,
+                    sizeof ip);
+        out.append(ip);
+    } else if (storage_.ss_family == AF_INET6) {
+        ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr, ip,
+                    sizeof ip);
+        out.append("[").append(ip).append("]");
+    } else {
+        return "(no address)";
     }
-    if (storage_.ss_family == AF_INET6) {
-        ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr, buf,
-                    sizeof buf);
-        return "[" + std::string(buf) + "]:" + std::to_string(port());
-    }
-    return "(no address)";
+    out.append(":").append(std::to_string(port()));
+    return out;
 }
 
 }  // namespace rivet::runtime
