@@ -88,7 +88,7 @@ private:
     void monitor_stalls() noexcept;
 
     runtime_config config_;
-    task_registry external_{/*shared=*/true};  // tasks spawned from outside the runtime
+    task_registry external_;  // tasks spawned from outside the runtime
     inject_queue inject_;
     std::vector<std::unique_ptr<worker>> workers_;
     blocking_pool blocking_;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <mutex>
 #include <rivet/base/atomic.hpp>
+#include <rivet/base/spinlock.hpp>
 #include <string>
 
 #include "scheduler.hpp"
@@ -106,6 +107,19 @@ task_core* worker::next_task() noexcept {
     lifo_streak_ = 0;
     if (task_core* t = queue_.pop()) return t;
     return owner_.injected().pop();
+}
+
+task_core* worker::search() noexcept {
+    // Spin briefly before parking (as Go's spinning Ms do): work often shows
+    // up within microseconds, and while a worker is searching, others skip
+    // the wake-up syscall on every push. Bounded, so an idle runtime parks.
+    auto give_up = clock::now() + max_search;
+    for (unsigned round = 0;; ++round) {
+        if (task_core* t = steal()) return t;
+        if (!owner_.injected().empty() || owner_.stopping()) return nullptr;
+        if (round % 16 == 15 && clock::now() > give_up) return nullptr;
+        for (int i = 0; i < 32; ++i) base::cpu_relax();
+    }
 }
 
 task_core* worker::steal() noexcept {
@@ -219,7 +233,7 @@ void worker::run() noexcept {
         if (has_stealable_work()) continue;
 
         owner_.searching.fetch_add(1, std::memory_order_seq_cst);
-        task_core* stolen = steal();
+        task_core* stolen = search();
         // The last searcher to find work wakes another, so stealing fans out.
         if (owner_.searching.fetch_sub(1, std::memory_order_seq_cst) == 1 && stolen) {
             owner_.notify_one(/*strict=*/false);

@@ -8,13 +8,15 @@
 //      for cache locality; at most 3 times in a row, so a ping-pong pair
 //      cannot starve the queue;
 //   3. the local queue, then the injection queue;
-//   4. half of another worker's queue (or its LIFO slot);
+//   4. half of another worker's queue (or its LIFO slot), searching for up
+//      to 50 µs before giving up;
 //   5. nothing: poll the reactor and timers, then park in epoll_wait.
 // Every 61 tasks it also polls the reactor without blocking and fires due
 // timers, so I/O is served while the worker is busy.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <thread>
 
@@ -76,6 +78,7 @@ private:
     void run() noexcept;
     task_core* next_task() noexcept;
     task_core* steal() noexcept;
+    task_core* search() noexcept;
     void run_task(task_core* t) noexcept;
     void complete_task(task_core* t) noexcept;
     void poll_io_and_timers(bool may_block) noexcept;
@@ -83,6 +86,7 @@ private:
 
     static constexpr unsigned fairness_interval = 61;
     static constexpr unsigned max_lifo_streak = 3;
+    static constexpr std::chrono::microseconds max_search{50};
 
     scheduler& owner_;
     unsigned index_;
@@ -94,7 +98,7 @@ private:
     std::uint32_t steal_seed_;
     reactor reactor_;
     timer_heap timers_;
-    task_registry registry_;
+    task_registry registry_{[](void* self) { static_cast<worker*>(self)->unpark(); }, this};
     std::thread thread_;
 };
 

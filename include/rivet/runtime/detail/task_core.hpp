@@ -117,7 +117,7 @@ public:
 
     // Scheduling.
     std::atomic<std::uint64_t> state{scheduled};
-    task_core* next = nullptr;             // link in the injection queue
+    task_core* next = nullptr;  // link in the injection queue, or a registry's remote_done
     std::coroutine_handle<> resume_point;  // the innermost suspended coroutine
     scheduler* owner = nullptr;
     bool finished = false;  // set by the spawned coroutine's final suspend
@@ -125,7 +125,6 @@ public:
 
     // Registration (see src/runtime/task_registry.hpp).
     task_registry* home = nullptr;
-    task_core* grave_next = nullptr;  // link in a registry's remote_done stack
 
     // Cancellation: the task's own node, and the innermost open scope.
     cancel_node cancel_root;
