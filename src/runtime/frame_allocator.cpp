@@ -16,10 +16,10 @@
 namespace rivet::runtime::detail {
 namespace {
 
-// Sizes are rounded up to 32 bytes; frames above max_cached_size are rare
+// Sizes are rounded up to 16 bytes (malloc's own granule); frames above max_cached_size are rare
 // (huge locals) and go straight to malloc. Plain malloc alignment (16) is
 // enough for a frame; aligned allocation costs far more in glibc.
-constexpr std::size_t granule = 32;
+constexpr std::size_t granule = 16;
 constexpr std::size_t max_cached_size = 2048;
 constexpr std::size_t class_count = max_cached_size / granule;
 // Each thread caches up to 4 MiB of frames per size class: enough to absorb a

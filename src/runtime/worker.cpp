@@ -30,7 +30,7 @@ scheduler* current_scheduler() noexcept {
 worker* worker::current() noexcept { return this_worker; }
 
 void report_detached_failure(task_core* t) noexcept {
-    std::string message = t->failure(t);
+    std::string message = t->vtbl->failure(t);
     if (message.empty()) return;
     try {
         t->owner->report("rivet: detached task '" + std::string(t->name) +

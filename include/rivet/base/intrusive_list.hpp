@@ -2,7 +2,8 @@
 // linking and unlinking never allocate and an element removes itself in O(1).
 //
 // The list does not own its elements and is not synchronised: the caller
-// holds whatever lock protects it.
+// holds whatever lock protects it. It keeps no count (two pointers in all:
+// lists are embedded in every task), so size() walks the list.
 #pragma once
 
 #include <cassert>
@@ -28,7 +29,12 @@ public:
     intrusive_list& operator=(const intrusive_list&) = delete;
 
     [[nodiscard]] bool empty() const noexcept { return head_.next == &head_; }
-    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    /// O(n): counts the elements.
+    [[nodiscard]] std::size_t size() const noexcept {
+        std::size_t n = 0;
+        for (const list_hook* h = head_.next; h != &head_; h = h->next) ++n;
+        return n;
+    }
 
     void push_back(T& item) noexcept { insert_before(&head_, &item); }
     void push_front(T& item) noexcept { insert_before(head_.next, &item); }
@@ -50,7 +56,6 @@ public:
         h->prev->next = h->next;
         h->next->prev = h->prev;
         h->prev = h->next = nullptr;
-        --size_;
     }
 
     /// Moves every element of `other` to the back of this list.
@@ -62,9 +67,7 @@ public:
         head_.prev->next = first;
         last->next = &head_;
         head_.prev = last;
-        size_ += other.size_;
         other.head_.prev = other.head_.next = &other.head_;
-        other.size_ = 0;
     }
 
     /// Calls `fn(T&)` for each element, front to back; `fn` must not unlink.
@@ -80,11 +83,9 @@ private:
         h->prev = pos->prev;
         pos->prev->next = h;
         pos->prev = h;
-        ++size_;
     }
 
     list_hook head_;
-    std::size_t size_ = 0;
 };
 
 }  // namespace rivet::base

@@ -39,13 +39,12 @@ struct spawned_promise_base : task_core, recycled_frame {
     using value_type = T;
     std::variant<std::monostate, stored_t<T>, std::exception_ptr> result;
 
-    spawned_promise_base() noexcept {
-        cancel_root.task = this;
-        destroy = [](task_core* core) {
+    static constexpr vtable table{
+        [](task_core* core) {
             auto* self = static_cast<spawned_promise<T>*>(core);
             std::coroutine_handle<spawned_promise<T>>::from_promise(*self).destroy();
-        };
-        failure = [](task_core* core) -> std::string {
+        },
+        [](task_core* core) -> std::string {
             auto* self = static_cast<spawned_promise<T>*>(core);
             if (self->result.index() != 2) return {};
             try {
@@ -57,7 +56,11 @@ struct spawned_promise_base : task_core, recycled_frame {
             } catch (...) {
                 return "an exception not derived from std::exception";
             }
-        };
+        }};
+
+    spawned_promise_base() noexcept {
+        cancel_root.task = this;
+        vtbl = &table;
     }
 
     spawned_coroutine<T> get_return_object() noexcept {

@@ -44,11 +44,11 @@ class task_registry;
 /// cancels its subtree and wakes each task suspended in it. Checking is one
 /// relaxed load of the innermost scope's flag.
 struct cancel_node : base::list_hook {
-    std::atomic<bool> cancelled{false};
     std::atomic<cancel_node*> parent{nullptr};
-    base::spinlock lock;  // guards children
     base::intrusive_list<cancel_node> children;
     task_core* task = nullptr;  // woken when this node is cancelled
+    std::atomic<bool> cancelled{false};
+    base::spinlock lock;  // guards children
 
     cancel_node() = default;
     cancel_node(const cancel_node&) = delete;
@@ -112,37 +112,39 @@ public:
 
     void add_ref() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
     void release() noexcept {
-        if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy(this);
+        if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) vtbl->destroy(this);
     }
+
+    /// What differs between spawned coroutine types.
+    struct vtable {
+        void (*destroy)(task_core*);         // frees the frame holding the core
+        std::string (*failure)(task_core*);  // the exception it ended with, or empty
+    };
+
+    // Fields are ordered to leave no padding: a core is in every task's frame.
 
     // Scheduling.
     std::atomic<std::uint64_t> state{scheduled};
     task_core* next = nullptr;  // link in the injection queue, or a registry's remote_done
     std::coroutine_handle<> resume_point;  // the innermost suspended coroutine
     scheduler* owner = nullptr;
-    bool finished = false;  // set by the spawned coroutine's final suspend
     const char* name = "task";
+    task_registry* home = nullptr;  // see src/runtime/task_registry.hpp
+    const vtable* vtbl = nullptr;
 
-    // Registration (see src/runtime/task_registry.hpp).
-    task_registry* home = nullptr;
-
-    // Cancellation: the task's own node, and the innermost open scope.
-    cancel_node cancel_root;
+    // Cancellation: the innermost open scope, and the task's own node.
     cancel_node* scope = &cancel_root;
+    cancel_node cancel_root;
 
     // Joining: `complete` is written under join_lock; a thread outside the
     // runtime (block_on) may also wait on it directly.
+    wait_ticket joiner;  // a task awaiting the join, if any
+    std::atomic<std::uint32_t> refs{2};
     base::spinlock join_lock;
     std::atomic<bool> complete{false};
     bool blocking_joiner = false;  // someone waits on `complete` with atomic::wait
-    wait_ticket joiner;            // a task awaiting the join, if any
     bool detached = false;         // nobody will join: the runtime reports a failure
-
-    /// The message of the exception the task ended with, or empty.
-    std::string (*failure)(task_core*) = nullptr;
-
-    std::atomic<std::uint32_t> refs{2};
-    void (*destroy)(task_core*) = nullptr;  // frees the frame holding this core
+    bool finished = false;         // set by the spawned coroutine's final suspend
 };
 
 /// The spawned task running on this thread, or null outside any task.
