@@ -112,12 +112,18 @@ task_core* worker::next_task() noexcept {
 task_core* worker::search() noexcept {
     // Spin briefly before parking (as Go's spinning Ms do): work often shows
     // up within microseconds, and while a worker is searching, others skip
-    // the wake-up syscall on every push. Bounded, so an idle runtime parks.
+    // the wake-up syscall on every push. Bounded, so an idle runtime parks;
+    // pointless with a single worker, which has nobody to steal from.
+    if (owner_.workers().size() == 1) return nullptr;
     auto give_up = clock::now() + max_search;
-    for (unsigned round = 0;; ++round) {
+    for (unsigned round = 1;; ++round) {
         if (task_core* t = steal()) return t;
         if (!owner_.injected().empty() || owner_.stopping()) return nullptr;
-        if (round % 16 == 15 && clock::now() > give_up) return nullptr;
+        if (round % 16 == 0) {
+            // Our own sockets and timers must not wait for the spin to end.
+            poll_io_and_timers(false);
+            if (has_stealable_work() || clock::now() > give_up) return nullptr;
+        }
         for (int i = 0; i < 32; ++i) base::cpu_relax();
     }
 }
