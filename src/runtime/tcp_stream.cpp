@@ -13,27 +13,6 @@ namespace rivet::runtime {
 using detail::io_wait;
 using detail::socket_error;
 
-tcp_stream::tcp_stream(tcp_stream&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)),
-      peer_(other.peer_),
-      source_(std::exchange(other.source_, nullptr)) {}
-
-tcp_stream& tcp_stream::operator=(tcp_stream&& other) noexcept {
-    if (this != &other) {
-        close();
-        fd_ = std::exchange(other.fd_, -1);
-        peer_ = other.peer_;
-        source_ = std::exchange(other.source_, nullptr);
-    }
-    return *this;
-}
-
-detail::io_source& tcp_stream::source() {
-    if (fd_ < 0) throw socket_error(EBADF, "use of a closed stream to " + peer_.to_string());
-    if (source_ == nullptr) source_ = detail::register_with_current_reactor(fd_);
-    return *source_;
-}
-
 task<tcp_stream> tcp_stream::connect(socket_address peer, std::optional<clock::duration> timeout) {
     if (timeout) co_return co_await with_timeout(*timeout, connect(peer));
 
@@ -44,7 +23,7 @@ task<tcp_stream> tcp_stream::connect(socket_address peer, std::optional<clock::d
     if (::connect(fd, peer.data(), peer.size()) < 0) {
         if (errno != EINPROGRESS) throw socket_error(errno, "connect to " + peer.to_string());
         // Writable means the handshake is over, one way or the other.
-        detail::io_source& s = stream.source();
+        detail::io_source& s = stream.socket_.source("connect");
         for (;;) {
             std::uint64_t seen = s.write.edges.load(std::memory_order_acquire);
             int err = 0;
@@ -61,10 +40,11 @@ task<tcp_stream> tcp_stream::connect(socket_address peer, std::optional<clock::d
 }
 
 task<std::size_t> tcp_stream::read(std::span<std::byte> buffer) {
-    detail::io_source& s = source();
+    detail::io_source& s = socket_.source("read");
+    int fd = socket_.get();
     for (;;) {
         std::uint64_t seen = s.read.edges.load(std::memory_order_acquire);
-        ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
+        ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
         if (n >= 0) co_return static_cast<std::size_t>(n);
         if (errno == EINTR) continue;
         if (errno != EAGAIN) throw socket_error(errno, "read from " + peer_.to_string());
@@ -73,10 +53,11 @@ task<std::size_t> tcp_stream::read(std::span<std::byte> buffer) {
 }
 
 task<std::size_t> tcp_stream::write(std::span<const std::byte> data) {
-    detail::io_source& s = source();
+    detail::io_source& s = socket_.source("write");
+    int fd = socket_.get();
     for (;;) {
         std::uint64_t seen = s.write.edges.load(std::memory_order_acquire);
-        ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+        ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
         if (n >= 0) co_return static_cast<std::size_t>(n);
         if (errno == EINTR) continue;
         if (errno != EAGAIN) throw socket_error(errno, "write to " + peer_.to_string());
@@ -89,13 +70,14 @@ task<void> tcp_stream::write_all(std::span<const std::byte> data) {
 }
 
 task<std::size_t> tcp_stream::writev(std::span<const iovec> buffers) {
-    detail::io_source& s = source();
+    detail::io_source& s = socket_.source("write");
+    int fd = socket_.get();
     msghdr message{};
     message.msg_iov = const_cast<iovec*>(buffers.data());
     message.msg_iovlen = buffers.size();
     for (;;) {
         std::uint64_t seen = s.write.edges.load(std::memory_order_acquire);
-        ssize_t n = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
+        ssize_t n = ::sendmsg(fd, &message, MSG_NOSIGNAL);
         if (n >= 0) co_return static_cast<std::size_t>(n);
         if (errno == EINTR) continue;
         if (errno != EAGAIN) throw socket_error(errno, "write to " + peer_.to_string());
@@ -104,33 +86,16 @@ task<std::size_t> tcp_stream::writev(std::span<const iovec> buffers) {
 }
 
 void tcp_stream::shutdown_write() {
-    if (fd_ >= 0 && ::shutdown(fd_, SHUT_WR) < 0) {
+    if (socket_.get() >= 0 && ::shutdown(socket_.get(), SHUT_WR) < 0) {
         throw socket_error(errno, "shutdown of the stream to " + peer_.to_string());
     }
 }
 
-void tcp_stream::close() noexcept {
-    if (fd_ < 0) return;
-    // Deregister before closing, so the fd number cannot be reused while the
-    // reactor still knows it.
-    if (detail::io_source* s = std::exchange(source_, nullptr)) s->owner->remove(s);
-    ::close(std::exchange(fd_, -1));
-}
-
 void tcp_stream::set_nodelay(bool enabled) {
     int value = enabled ? 1 : 0;
-    if (::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &value, sizeof value) < 0) {
+    if (::setsockopt(socket_.get(), IPPROTO_TCP, TCP_NODELAY, &value, sizeof value) < 0) {
         throw socket_error(errno, "TCP_NODELAY on the stream to " + peer_.to_string());
     }
-}
-
-socket_address tcp_stream::local_address() const {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) < 0) {
-        throw socket_error(errno, "getsockname");
-    }
-    return socket_address::from_sockaddr(reinterpret_cast<sockaddr*>(&addr), len);
 }
 
 }  // namespace rivet::runtime

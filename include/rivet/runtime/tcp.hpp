@@ -63,17 +63,41 @@ private:
     socklen_t length_ = 0;
 };
 
+namespace detail {
+
+/// A non-blocking socket: owns the fd, registers it with the current
+/// worker's reactor on first use, deregisters it before closing it.
+class socket_fd {
+public:
+    socket_fd() noexcept = default;
+    explicit socket_fd(int fd) noexcept : fd_(fd) {}
+    socket_fd(socket_fd&& other) noexcept;
+    socket_fd& operator=(socket_fd&& other) noexcept;
+    socket_fd(const socket_fd&) = delete;
+    socket_fd& operator=(const socket_fd&) = delete;
+    ~socket_fd() { close(); }
+
+    /// The reactor registration; throws std::system_error naming `what` when
+    /// the socket is closed, std::logic_error outside a runtime task.
+    io_source& source(const char* what);
+    /// Closes the socket (idempotent); a task waiting on it gets std::system_error.
+    void close() noexcept;
+    [[nodiscard]] int get() const noexcept { return fd_; }
+    [[nodiscard]] socket_address local_address() const;
+
+private:
+    int fd_ = -1;
+    io_source* source_ = nullptr;
+};
+
+}  // namespace detail
+
 /// A connected TCP socket.
 class tcp_stream {
 public:
     tcp_stream() = default;
     /// Adopts a connected, non-blocking socket.
-    tcp_stream(int fd, socket_address peer) noexcept : fd_(fd), peer_(peer) {}
-    tcp_stream(tcp_stream&& other) noexcept;
-    tcp_stream& operator=(tcp_stream&& other) noexcept;
-    tcp_stream(const tcp_stream&) = delete;
-    tcp_stream& operator=(const tcp_stream&) = delete;
-    ~tcp_stream() { close(); }
+    tcp_stream(int fd, socket_address peer) noexcept : socket_(fd), peer_(peer) {}
 
     /// Connects to `peer`; throws std::system_error (refused, unreachable...)
     /// or, when `timeout` is given and passes first, timeout_error.
@@ -98,22 +122,19 @@ public:
     void shutdown_write();
 
     /// Closes the socket (idempotent); a task waiting on it gets std::system_error.
-    void close() noexcept;
+    void close() noexcept { socket_.close(); }
 
     /// Enables or disables Nagle's algorithm (disabled by default).
     void set_nodelay(bool enabled);
 
-    [[nodiscard]] bool is_open() const noexcept { return fd_ >= 0; }
+    [[nodiscard]] bool is_open() const noexcept { return socket_.get() >= 0; }
     [[nodiscard]] const socket_address& peer_address() const noexcept { return peer_; }
-    [[nodiscard]] socket_address local_address() const;
-    [[nodiscard]] int native_handle() const noexcept { return fd_; }
+    [[nodiscard]] socket_address local_address() const { return socket_.local_address(); }
+    [[nodiscard]] int native_handle() const noexcept { return socket_.get(); }
 
 private:
-    detail::io_source& source();
-
-    int fd_ = -1;
+    detail::socket_fd socket_;
     socket_address peer_;
-    detail::io_source* source_ = nullptr;
 };
 
 struct listen_options {
@@ -127,11 +148,6 @@ struct listen_options {
 class tcp_listener {
 public:
     tcp_listener() = default;
-    tcp_listener(tcp_listener&& other) noexcept;
-    tcp_listener& operator=(tcp_listener&& other) noexcept;
-    tcp_listener(const tcp_listener&) = delete;
-    tcp_listener& operator=(const tcp_listener&) = delete;
-    ~tcp_listener() { close(); }
 
     /// Binds and listens (SO_REUSEADDR always); port 0 picks a free port.
     /// Throws std::system_error naming the address.
@@ -143,16 +159,13 @@ public:
     /// pending connection stays queued).
     [[nodiscard]] task<tcp_stream> accept();
 
-    void close() noexcept;
-    [[nodiscard]] socket_address local_address() const;
-    [[nodiscard]] int native_handle() const noexcept { return fd_; }
+    void close() noexcept { socket_.close(); }
+    [[nodiscard]] socket_address local_address() const { return local_; }
+    [[nodiscard]] int native_handle() const noexcept { return socket_.get(); }
 
 private:
-    detail::io_source& source();
-
-    int fd_ = -1;
+    detail::socket_fd socket_;
     socket_address local_;
-    detail::io_source* source_ = nullptr;
 };
 
 }  // namespace rivet::runtime
