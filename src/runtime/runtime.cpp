@@ -23,11 +23,15 @@ void start_spawned(task_core* t) {
 
 runtime::runtime(runtime_config config) {
     if (config.cancel_on_signals) {
+        // The watcher's thread must not read scheduler_ while it is being set.
         signals_ = std::make_unique<detail::signal_watcher>([this] {
-            if (scheduler_) scheduler_->cancel_all();
+            if (detail::scheduler* s = signal_target_.load(std::memory_order_acquire)) {
+                s->cancel_all();
+            }
         });
     }
     scheduler_ = std::make_unique<detail::scheduler>(std::move(config));
+    signal_target_.store(scheduler_.get(), std::memory_order_release);
 }
 
 runtime::~runtime() { shutdown(); }

@@ -14,6 +14,7 @@
 // describes the model in full.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <rivet/runtime/config.hpp>
@@ -79,6 +80,7 @@ private:
 
     std::unique_ptr<detail::signal_watcher> signals_;  // before the workers start
     std::unique_ptr<detail::scheduler> scheduler_;
+    std::atomic<detail::scheduler*> signal_target_{nullptr};  // set once scheduler_ is
 };
 
 /// Creates a runtime, runs `t` on it to completion, shuts the runtime down,
