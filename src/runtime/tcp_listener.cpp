@@ -32,6 +32,7 @@ tcp_listener tcp_listener::bind(const socket_address& address, listen_options op
 }
 
 task<tcp_stream> tcp_listener::accept() {
+    co_await detail::budget{};
     detail::io_source& s = socket_.source("accept");
     for (;;) {
         std::uint64_t seen = s.read.edges.load(std::memory_order_acquire);

@@ -40,6 +40,7 @@ task<tcp_stream> tcp_stream::connect(socket_address peer, std::optional<clock::d
 }
 
 task<std::size_t> tcp_stream::read(std::span<std::byte> buffer) {
+    co_await detail::budget{};
     detail::io_source& s = socket_.source("read");
     int fd = socket_.get();
     for (;;) {
@@ -53,6 +54,7 @@ task<std::size_t> tcp_stream::read(std::span<std::byte> buffer) {
 }
 
 task<std::size_t> tcp_stream::write(std::span<const std::byte> data) {
+    co_await detail::budget{};
     detail::io_source& s = socket_.source("write");
     int fd = socket_.get();
     for (;;) {
@@ -70,6 +72,7 @@ task<void> tcp_stream::write_all(std::span<const std::byte> data) {
 }
 
 task<std::size_t> tcp_stream::writev(std::span<const iovec> buffers) {
+    co_await detail::budget{};
     detail::io_source& s = socket_.source("write");
     int fd = socket_.get();
     msghdr message{};

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <memory>
 #include <numeric>
 #include <rivet/runtime/runtime.hpp>
 #include <rivet/runtime/tcp.hpp>
@@ -218,6 +220,35 @@ TEST(tcp, closing_a_stream_wakes_its_reader_with_an_error) {
         co_return co_await reader;
     };
     EXPECT_TRUE(rt::block_on(run()));
+}
+
+TEST(tcp, a_reader_whose_socket_is_always_ready_still_lets_others_run) {
+    // 64 KiB arrive at once; reading them a byte at a time never has to
+    // suspend. The per-run budget makes the reader yield anyway, so a second
+    // task on the same worker keeps running meanwhile.
+    auto run = []() -> rt::task<bool> {
+        auto listener = loopback_listener();
+        auto client = co_await rt::tcp_stream::connect(listener.local_address());
+        auto server_side = co_await listener.accept();
+        std::string payload(64 * 1024, 'z');
+        co_await client.write_all(bytes(payload));
+        co_await rt::sleep_for(5ms);  // let it all arrive
+
+        auto ticks = std::make_shared<std::atomic<long>>(0);
+        auto ticker = rt::spawn(
+            [](std::shared_ptr<std::atomic<long>> t) -> rt::task<void> {
+                for (;;) {
+                    t->fetch_add(1);
+                    co_await rt::this_task::yield();
+                }
+            },
+            ticks);
+        long ticks_at_start = ticks->load();
+        std::byte one[1];
+        for (std::size_t i = 0; i < payload.size(); ++i) co_await server_side.read(one);
+        co_return ticks->load() - ticks_at_start > 100;
+    };
+    EXPECT_TRUE(rt::block_on(run(), {.workers = 1}));
 }
 
 }  // namespace

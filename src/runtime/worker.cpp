@@ -17,10 +17,17 @@ namespace {
 
 thread_local worker* this_worker = nullptr;
 thread_local task_core* this_task = nullptr;
+thread_local unsigned run_budget = 0;
 
 }  // namespace
 
 task_core* current_task() noexcept { return this_task; }
+
+bool spend_budget() noexcept {
+    if (run_budget == 0) return false;
+    --run_budget;
+    return true;
+}
 
 scheduler* current_scheduler() noexcept {
     if (this_task) return this_task->owner;
@@ -153,6 +160,7 @@ void worker::run_task(task_core* t) noexcept {
         bump(runs);
     }
     this_task = t;
+    run_budget = budget_per_run;
     t->resume_point.resume();
     this_task = nullptr;
     if (owner_.config().detect_stalls) running_name.store(nullptr, std::memory_order_relaxed);

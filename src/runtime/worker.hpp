@@ -11,6 +11,8 @@
 //   4. half of another worker's queue (or its LIFO slot), searching for up
 //      to 50 µs before giving up;
 //   5. nothing: poll the reactor and timers, then park in epoll_wait.
+// A task gets a budget of 128 operations per run: I/O that completes without
+// suspending spends one, and a task out of budget yields at its next I/O.
 // Every 61 tasks it also polls the reactor without blocking and fires due
 // timers, so I/O is served while the worker is busy.
 #pragma once
@@ -86,6 +88,10 @@ private:
 
     static constexpr unsigned fairness_interval = 61;
     static constexpr unsigned max_lifo_streak = 3;
+    // Operations a task may complete without suspending before it must yield
+    // (Tokio's coop budget): a socket that is always ready cannot let one
+    // task hold a worker forever.
+    static constexpr unsigned budget_per_run = 128;
     static constexpr std::chrono::microseconds max_search{50};
 
     scheduler& owner_;

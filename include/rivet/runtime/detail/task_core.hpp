@@ -150,6 +150,22 @@ public:
 /// The spawned task running on this thread, or null outside any task.
 task_core* current_task() noexcept;
 
+/// Spends one unit of the running task's budget; false when it is used up
+/// (the task should yield: see detail::budget below).
+bool spend_budget() noexcept;
+
+/// Awaited before an operation that may complete without suspending: passes
+/// while the task has budget left, else yields (requeues the task) first.
+struct budget {
+    bool await_ready() const noexcept { return current_task() == nullptr || spend_budget(); }
+    void await_suspend(std::coroutine_handle<> h) const noexcept {
+        task_core* t = current_task();
+        t->resume_point = h;
+        t->wake_current();  // `notified`: requeued at the back once this run ends
+    }
+    void await_resume() const noexcept {}
+};
+
 /// Puts a runnable task on a run queue of its scheduler.
 void schedule(task_core* task) noexcept;
 
