@@ -30,6 +30,14 @@ unsigned default_worker_count() noexcept {
     return cores;
 }
 
+bool default_detect_stalls() noexcept {
+#ifdef NDEBUG
+    return false;
+#else
+    return true;
+#endif
+}
+
 }  // namespace rivet::runtime
 
 namespace rivet::runtime::detail {

@@ -12,6 +12,11 @@ namespace rivet::runtime {
 /// process runs under one, else the number of cores; at least 1.
 unsigned default_worker_count() noexcept;
 
+/// Whether the stall detector is on by default: in debug builds of the
+/// library (decided where the library is compiled, so every translation unit
+/// of a program agrees).
+bool default_detect_stalls() noexcept;
+
 struct runtime_config {
     /// Worker threads; 0 means default_worker_count().
     unsigned workers = 0;
@@ -19,11 +24,7 @@ struct runtime_config {
     /// Report a task that holds a worker longer than stall_threshold, with
     /// its name. On by default in debug builds; the check costs two relaxed
     /// stores per task run and a monitor thread that wakes every half threshold.
-#ifdef NDEBUG
-    bool detect_stalls = false;
-#else
-    bool detect_stalls = true;
-#endif
+    bool detect_stalls = default_detect_stalls();
     std::chrono::milliseconds stall_threshold{20};
 
     /// Upper bound on threads running spawn_blocking work at once.
