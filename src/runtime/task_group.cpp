@@ -5,6 +5,17 @@
 namespace rivet::runtime {
 namespace detail {
 
+bool is_cancellation(const std::exception_ptr& error) noexcept {
+    if (!error) return false;
+    try {
+        std::rethrow_exception(error);
+    } catch (const cancelled_error&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
 void group_state::child_finished(std::exception_ptr error) noexcept {
     bool first_failure = false;
     {

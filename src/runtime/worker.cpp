@@ -8,6 +8,7 @@
 #include <mutex>
 #include <rivet/base/atomic.hpp>
 #include <rivet/base/spinlock.hpp>
+#include <rivet/runtime/detail/spawned.hpp>
 #include <string>
 
 #include "scheduler.hpp"
@@ -35,6 +36,19 @@ scheduler* current_scheduler() noexcept {
 }
 
 worker* worker::current() noexcept { return this_worker; }
+
+std::string describe_failure(std::exception_ptr error) {
+    if (!error) return {};
+    try {
+        std::rethrow_exception(error);
+    } catch (const cancelled_error&) {
+        return {};  // being cancelled is not a failure worth reporting
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "an exception not derived from std::exception";
+    }
+}
 
 void report_detached_failure(task_core* t) noexcept {
     std::string message = t->vtbl->failure(t);
@@ -161,11 +175,16 @@ void worker::run_task(task_core* t) noexcept {
     }
     this_task = t;
     run_budget = budget_per_run;
+    if (!t->root && !t->vtbl->start(t)) {
+        this_task = nullptr;
+        complete_task(t);
+        return;
+    }
     t->resume_point.resume();
     this_task = nullptr;
     if (owner_.config().detect_stalls) running_name.store(nullptr, std::memory_order_relaxed);
 
-    if (t->finished) {
+    if (t->root.done()) {
         complete_task(t);
         return;
     }
@@ -188,6 +207,7 @@ void worker::run_task(task_core* t) noexcept {
 
 void worker::complete_task(task_core* t) noexcept {
     unlink_cancel(t->cancel_root);  // a task_group's child leaves the group's node
+    t->vtbl->finish(t);
     // Counted before a joiner can see the task complete, so whoever joined it
     // never sees it among the live tasks.
     bump(completed);

@@ -36,7 +36,9 @@ struct blocking_call {
     bool done = false;
     bool waiting = false;
     wait_ticket waiter;
-    std::variant<std::monostate, stored_t<R>, std::exception_ptr> result;
+    std::variant<std::monostate, std::conditional_t<std::is_void_v<R>, no_value, R>,
+                 std::exception_ptr>
+        result;
 
     void finish() noexcept {
         std::lock_guard guard(lock);

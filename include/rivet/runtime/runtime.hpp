@@ -45,23 +45,20 @@ public:
     template <class T>
     T block_on(task<T> t) {
         ensure_outside_workers();
-        auto coroutine = detail::run_spawned_task<T>(std::move(t));
-        auto& promise = coroutine.handle.promise();
-        promise.name = "main";
-        start_from_outside(&promise);
-        join_handle<T> handle(&promise);
+        auto* root = new detail::spawned_task<T>(std::move(t));
+        root->name = "main";
+        start_from_outside(root);
+        join_handle<T> handle(root);
         return handle.join_blocking();
     }
 
     /// Starts `fn(args...)` as a task from any thread; see spawn().
     template <class Fn, class... Args>
-    requires std::invocable < std::decay_t<Fn>
-    &, std::decay_t<Args>&&... > auto spawn(Fn&& fn, Args&&... args) {
-        auto coroutine = detail::run_spawned<std::decay_t<Fn>, std::decay_t<Args>...>(
-            std::forward<Fn>(fn), std::forward<Args>(args)...);
-        auto& promise = coroutine.handle.promise();
-        start_from_outside(&promise);
-        return join_handle<typename decltype(coroutine)::promise_type::value_type>(&promise);
+    requires detail::spawnable<Fn, Args...>
+    auto spawn(Fn&& fn, Args&&... args) {
+        auto* root = detail::make_call(std::forward<Fn>(fn), std::forward<Args>(args)...);
+        start_from_outside(root);
+        return join_handle<typename std::remove_pointer_t<decltype(root)>::value_type>(root);
     }
 
     /// Cancels every task, waits up to shutdown_timeout for them to finish,

@@ -38,7 +38,7 @@ template <class T>
 class [[nodiscard]] join_handle {
 public:
     join_handle() noexcept = default;
-    explicit join_handle(detail::spawned_promise<T>* promise) noexcept : promise_(promise) {}
+    explicit join_handle(detail::spawned_root<T>* promise) noexcept : promise_(promise) {}
     join_handle(join_handle&& other) noexcept : promise_(std::exchange(other.promise_, nullptr)) {}
     join_handle& operator=(join_handle&& other) noexcept {
         if (this != &other) {
@@ -84,7 +84,7 @@ public:
     /// cancelled first; the joined task runs on (until this handle is dropped).
     auto operator co_await() noexcept {
         struct awaiter {
-            detail::spawned_promise<T>* p;
+            detail::spawned_root<T>* p;
 
             bool await_ready() const {
                 if (p->complete.load(std::memory_order_acquire)) return true;
@@ -134,22 +134,28 @@ private:
         std::exchange(promise_, nullptr)->release();
     }
 
-    detail::spawned_promise<T>* promise_ = nullptr;
+    detail::spawned_root<T>* promise_ = nullptr;
 };
 
 namespace detail {
 
 template <class T>
-join_handle<T> start(spawned_coroutine<T> c, const char* name) {
-    auto& promise = c.handle.promise();
-    promise.name = name;
+join_handle<T> start(spawned_root<T>* root, const char* name) {
+    root->name = name;
     try {
-        start_spawned(&promise);
+        start_spawned(root);
     } catch (...) {
-        c.handle.destroy();
+        root->vtbl->destroy(root);
         throw;
     }
-    return join_handle<T>(&promise);
+    return join_handle<T>(root);
+}
+
+template <class Fn, class... Args>
+auto make_call(Fn&& fn, Args&&... args) {
+    using T = spawn_result_t<std::decay_t<Fn>, std::decay_t<Args>...>;
+    return new spawned_call<T, no_finish, std::decay_t<Fn>, std::decay_t<Args>...>(
+        no_finish{}, std::forward<Fn>(fn), std::forward<Args>(args)...);
 }
 
 }  // namespace detail
@@ -157,10 +163,9 @@ join_handle<T> start(spawned_coroutine<T> c, const char* name) {
 /// Starts `fn(args...)`, which must return a task, as a new task on the
 /// current runtime. Throws std::logic_error when called outside a runtime.
 template <class Fn, class... Args>
-requires std::invocable < std::decay_t<Fn>
-&, std::decay_t<Args>&&... > auto spawn(Fn&& fn, Args&&... args) {
-    return detail::start(detail::run_spawned<std::decay_t<Fn>, std::decay_t<Args>...>(
-                             std::forward<Fn>(fn), std::forward<Args>(args)...),
+requires detail::spawnable<Fn, Args...>
+auto spawn(Fn&& fn, Args&&... args) {
+    return detail::start(detail::make_call(std::forward<Fn>(fn), std::forward<Args>(args)...),
                          "task");
 }
 
@@ -168,16 +173,15 @@ requires std::invocable < std::decay_t<Fn>
 /// its frame when it was called; references among them must outlive it.
 template <class T>
 join_handle<T> spawn(task<T> t) {
-    return detail::start(detail::run_spawned_task<T>(std::move(t)), "task");
+    return detail::start(new detail::spawned_task<T>(std::move(t)), "task");
 }
 
 /// As spawn(fn, args...), naming the task (for stall reports and logs);
 /// `name` must outlive the task (a string literal does).
 template <class Fn, class... Args>
-requires std::invocable < std::decay_t<Fn>
-&, std::decay_t<Args>&&... > auto spawn_named(const char* name, Fn&& fn, Args&&... args) {
-    return detail::start(detail::run_spawned<std::decay_t<Fn>, std::decay_t<Args>...>(
-                             std::forward<Fn>(fn), std::forward<Args>(args)...),
+requires detail::spawnable<Fn, Args...>
+auto spawn_named(const char* name, Fn&& fn, Args&&... args) {
+    return detail::start(detail::make_call(std::forward<Fn>(fn), std::forward<Args>(args)...),
                          name);
 }
 

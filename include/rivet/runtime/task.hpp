@@ -65,6 +65,11 @@ struct task_promise : task_promise_base {
         if (result.index() == 2) std::rethrow_exception(std::get<2>(result));
         return std::move(std::get<1>(result));
     }
+
+    /// The exception the task ended with, or null.
+    [[nodiscard]] std::exception_ptr exception() const noexcept {
+        return result.index() == 2 ? std::get<2>(result) : nullptr;
+    }
 };
 
 template <>
@@ -78,6 +83,9 @@ struct task_promise<void> : task_promise_base {
     void take_result() const {
         if (error) std::rethrow_exception(error);
     }
+
+    /// The exception the task ended with, or null.
+    [[nodiscard]] std::exception_ptr exception() const noexcept { return error; }
 };
 
 }  // namespace detail

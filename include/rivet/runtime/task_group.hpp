@@ -70,21 +70,18 @@ private:
     group_state* state_;
 };
 
-template <class Fn, class... Args>
-spawned_coroutine<void> run_group_child(group_ref group, Fn fn, Args... args) {
-    std::exception_ptr error;
-    try {
-        co_await std::invoke(fn, std::move(args)...);
-    } catch (const cancelled_error&) {
-        // Being cancelled is how siblings of a failure end; not a failure.
-    } catch (...) {
-        error = std::current_exception();
+/// True when `error` is a cancelled_error (how siblings of a failure end:
+/// not a failure of their own).
+bool is_cancellation(const std::exception_ptr& error) noexcept;
+
+/// Run as a child completes, after it has left the group's scope (once the
+/// last child is counted, the group may be destroyed).
+struct group_finish {
+    group_ref group;
+    void operator()(const std::exception_ptr& error) noexcept {
+        group->child_finished(is_cancellation(error) ? nullptr : error);
     }
-    // Leave the group's scope before counting as finished: once the last
-    // child is counted, the group may be destroyed.
-    unlink_cancel(current_task()->cancel_root);
-    group->child_finished(std::move(error));
-}
+};
 
 }  // namespace detail
 
@@ -100,11 +97,13 @@ public:
 
     /// Starts `fn(args...)` (which returns a task) as a child of the group.
     template <class Fn, class... Args>
-    requires std::invocable < std::decay_t<Fn>
-    &, std::decay_t<Args>&&... > void spawn(Fn&& fn, Args&&... args) {
-        auto coroutine = detail::run_group_child<std::decay_t<Fn>, std::decay_t<Args>...>(
-            detail::group_ref(state_), std::forward<Fn>(fn), std::forward<Args>(args)...);
-        adopt(coroutine.handle.promise());
+    requires detail::spawnable<Fn, Args...>
+    void spawn(Fn&& fn, Args&&... args) {
+        using result = detail::spawn_result_t<std::decay_t<Fn>, std::decay_t<Args>...>;
+        adopt(*new detail::spawned_call<result, detail::group_finish, std::decay_t<Fn>,
+                                        std::decay_t<Args>...>(
+            detail::group_finish{detail::group_ref(state_)}, std::forward<Fn>(fn),
+            std::forward<Args>(args)...));
     }
 
     /// Suspends until every child has finished; rethrows the first failure,

@@ -1,128 +1,178 @@
-// The coroutine at the root of every spawned task. Its promise is the
-// task_core the scheduler runs, and it holds the result until the
-// join_handle takes it. spawn(fn, args...) passes the callable and its
-// arguments as this coroutine's parameters, which C++ copies into the frame,
-// so they live exactly as long as the task.
+// The root of a spawned task: its task_core, the task<T> it runs, and the
+// callable and arguments that task was made from. The root is one allocation
+// (from the recycling frame allocator) beside the task's own frame; the
+// scheduler resumes the task's coroutine directly, and sees it finish when
+// the coroutine is done (at its final suspend point). The result stays in the
+// task's promise until the join_handle takes it.
+//
+// spawn(fn, args...) stores the callable and the arguments in the root and
+// calls fn(args...) from there: a lambda's captures, and arguments that the
+// coroutine takes by reference, live exactly as long as the task.
 #pragma once
 
+#include <concepts>
 #include <coroutine>
 #include <exception>
 #include <functional>
+#include <optional>
 #include <rivet/runtime/cancel.hpp>
 #include <rivet/runtime/detail/frame_allocator.hpp>
 #include <rivet/runtime/detail/task_core.hpp>
 #include <rivet/runtime/task.hpp>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <variant>
 
 namespace rivet::runtime::detail {
 
-/// Stored in place of `void` results.
+/// The message of `error` for a report, or empty for none (or a cancellation).
+std::string describe_failure(std::exception_ptr error);
+
+/// Stored in place of a `void` result.
 struct no_value {};
 
 template <class T>
-using stored_t = std::conditional_t<std::is_void_v<T>, no_value, T>;
-
-template <class T>
-struct spawned_promise;
-
-template <class T>
-struct spawned_coroutine {
-    using promise_type = spawned_promise<T>;
-    std::coroutine_handle<promise_type> handle;
-};
-
-template <class T>
-struct spawned_promise_base : task_core, recycled_frame {
+struct spawned_root : task_core, recycled_frame {
     using value_type = T;
-    std::variant<std::monostate, stored_t<T>, std::exception_ptr> result;
 
-    static constexpr vtable table{
-        [](task_core* core) {
-            auto* self = static_cast<spawned_promise<T>*>(core);
-            std::coroutine_handle<spawned_promise<T>>::from_promise(*self).destroy();
-        },
-        [](task_core* core) -> std::string {
-            auto* self = static_cast<spawned_promise<T>*>(core);
-            if (self->result.index() != 2) return {};
-            try {
-                std::rethrow_exception(std::get<2>(self->result));
-            } catch (const cancelled_error&) {
-                return {};  // being cancelled is not a failure worth reporting
-            } catch (const std::exception& e) {
-                return e.what();
-            } catch (...) {
-                return "an exception not derived from std::exception";
-            }
-        }};
-
-    spawned_promise_base() noexcept {
-        cancel_root.task = this;
-        vtbl = &table;
-    }
-
-    spawned_coroutine<T> get_return_object() noexcept {
-        auto& self = static_cast<spawned_promise<T>&>(*this);
-        auto h = std::coroutine_handle<spawned_promise<T>>::from_promise(self);
-        resume_point = h;
-        return {h};
-    }
-
-    std::suspend_always initial_suspend() const noexcept { return {}; }
-
-    struct final_awaiter {
-        bool await_ready() const noexcept { return false; }
-        void await_suspend(std::coroutine_handle<spawned_promise<T>> h) const noexcept {
-            h.promise().finished = true;  // the worker completes the task after resume() returns
-        }
-        void await_resume() const noexcept {}
-    };
-    final_awaiter final_suspend() const noexcept { return {}; }
-
-    void unhandled_exception() noexcept { result.template emplace<2>(std::current_exception()); }
-
-    [[nodiscard]] bool failed() const noexcept { return result.index() == 2; }
+    std::coroutine_handle<task_promise<T>> body;
+    std::variant<std::monostate, std::conditional_t<std::is_void_v<T>, no_value, T>,
+                 std::exception_ptr>
+        result;
 
     T take_result() {
         if (result.index() == 2) std::rethrow_exception(std::get<2>(result));
         if constexpr (!std::is_void_v<T>) return std::move(std::get<1>(result));
     }
-};
 
-template <class T>
-struct spawned_promise : spawned_promise_base<T> {
-    template <class U>
-    void return_value(U&& value) {
-        this->result.template emplace<1>(std::forward<U>(value));
+    [[nodiscard]] std::exception_ptr exception() const noexcept {
+        return result.index() == 2 ? std::get<2>(result) : nullptr;
+    }
+
+protected:
+    void adopt(task<T> t) noexcept {
+        body = t.release();
+        root = body;
+        resume_point = body;
+    }
+
+    // At completion: the result moves into the root and the task's frame is
+    // destroyed at once, so what it holds (its parameters: sockets, buffers)
+    // is released when the task ends, not when it is joined.
+    void keep_result() noexcept {
+        if (!body) return;  // creating the coroutine failed: result holds why
+        auto& promise = body.promise();
+        if (std::exception_ptr e = promise.exception()) {
+            result.template emplace<2>(std::move(e));
+        } else {
+            try {
+                if constexpr (std::is_void_v<T>) {
+                    result.template emplace<1>();
+                } else {
+                    result.template emplace<1>(promise.take_result());
+                }
+            } catch (...) {
+                result.template emplace<2>(std::current_exception());
+            }
+        }
+        std::exchange(body, nullptr).destroy();
+    }
+
+    void destroy_body() noexcept {
+        if (body) std::exchange(body, nullptr).destroy();
     }
 };
 
-template <>
-struct spawned_promise<void> : spawned_promise_base<void> {
-    void return_void() noexcept { result.emplace<1>(); }
-};
+/// A callable spawn can start: `fn(args...)` on decayed copies returns a task.
+template <class Fn, class... Args>
+concept spawnable = std::invocable < std::decay_t<Fn>
+&, std::decay_t<Args>&&... > ;
 
 template <class Fn, class... Args>
 using spawn_result_t = typename std::invoke_result_t<Fn&, Args&&...>::value_type;
 
-template <class Fn, class... Args>
-spawned_coroutine<spawn_result_t<Fn, Args...>> run_spawned(Fn fn, Args... args) {
-    if constexpr (std::is_void_v<spawn_result_t<Fn, Args...>>) {
-        co_await std::invoke(fn, std::move(args)...);
-    } else {
-        co_return co_await std::invoke(fn, std::move(args)...);
-    }
-}
+/// The default Finish: nothing to do.
+struct no_finish {
+    void operator()(const std::exception_ptr&) const noexcept {}
+};
 
-template <class T>
-spawned_coroutine<T> run_spawned_task(task<T> t) {
-    if constexpr (std::is_void_v<T>) {
-        co_await std::move(t);
-    } else {
-        co_return co_await std::move(t);
+/// A root made from a callable and its arguments, which are destroyed when
+/// the task ends. `Finish` is called then, with the task's exception (or
+/// null), before anyone can see the task complete (task_group uses it).
+template <class T, class Finish, class Fn, class... Args>
+struct spawned_call final : spawned_root<T> {
+    struct call {
+        Fn fn;
+        std::tuple<Args...> args;
+    };
+    [[no_unique_address]] Finish finish;
+    std::optional<call> callable;
+
+    template <class F, class... A>
+    spawned_call(Finish f, F&& fn, A&&... args) : finish(std::move(f)) {
+        callable.emplace(call{std::forward<F>(fn), std::tuple<Args...>(std::forward<A>(args)...)});
+        this->vtbl = &table;
+        this->cancel_root.task = this;
     }
-}
+
+    // The coroutine is created on the first run, not at spawn: a burst of
+    // spawns then holds only roots, and each task's frame is allocated (and,
+    // for short tasks, freed) while it runs, reusing the same cached memory.
+    static bool start(task_core* core) noexcept {
+        auto* self = static_cast<spawned_call*>(core);
+        try {
+            self->adopt(std::apply(
+                [self](Args&... a) -> task<T> {
+                    return std::invoke(self->callable->fn, std::move(a)...);
+                },
+                self->callable->args));
+            return true;
+        } catch (...) {
+            self->result.template emplace<2>(std::current_exception());
+            return false;
+        }
+    }
+
+    static void destroy(task_core* core) noexcept {
+        auto* self = static_cast<spawned_call*>(core);
+        self->destroy_body();
+        delete self;
+    }
+    static std::string failure(task_core* core) {
+        return describe_failure(static_cast<spawned_call*>(core)->exception());
+    }
+    static void on_finish(task_core* core) noexcept {
+        auto* self = static_cast<spawned_call*>(core);
+        self->keep_result();
+        self->callable.reset();
+        self->finish(self->exception());
+    }
+    static constexpr task_core::vtable table{&destroy, &failure, &on_finish, &start};
+};
+
+/// A root for an already created task (spawn(task), block_on).
+template <class T>
+struct spawned_task final : spawned_root<T> {
+    explicit spawned_task(task<T> t) noexcept {
+        this->vtbl = &table;
+        this->cancel_root.task = this;
+        this->adopt(std::move(t));
+    }
+
+    static void destroy(task_core* core) noexcept {
+        auto* self = static_cast<spawned_task*>(core);
+        self->destroy_body();
+        delete self;
+    }
+    static std::string failure(task_core* core) {
+        return describe_failure(static_cast<spawned_task*>(core)->exception());
+    }
+    static void on_finish(task_core* core) noexcept {
+        static_cast<spawned_task*>(core)->keep_result();
+    }
+    static constexpr task_core::vtable table{&destroy, &failure, &on_finish, nullptr};
+};
 
 }  // namespace rivet::runtime::detail

@@ -117,8 +117,12 @@ public:
 
     /// What differs between spawned coroutine types.
     struct vtable {
-        void (*destroy)(task_core*);         // frees the frame holding the core
-        std::string (*failure)(task_core*);  // the exception it ended with, or empty
+        void (*destroy)(task_core*) noexcept;  // frees the root and the task's frame
+        std::string (*failure)(task_core*);    // the exception it ended with, or empty
+        void (*finish)(task_core*) noexcept;   // runs as the task completes
+        // Creates the task's coroutine on its first run (null: created at
+        // spawn); false when creating it threw (the task then completes).
+        bool (*start)(task_core*) noexcept;
     };
 
     // Fields are ordered to leave no padding: a core is in every task's frame.
@@ -127,6 +131,8 @@ public:
     std::atomic<std::uint64_t> state{scheduled};
     task_core* next = nullptr;  // link in the injection queue, or a registry's remote_done
     std::coroutine_handle<> resume_point;  // the innermost suspended coroutine
+    std::coroutine_handle<> root;          // the task's outermost coroutine: done() when it ends;
+                                           // null until the first run when vtbl->start creates it
     scheduler* owner = nullptr;
     const char* name = "task";
     task_registry* home = nullptr;  // see src/runtime/task_registry.hpp
@@ -144,7 +150,6 @@ public:
     std::atomic<bool> complete{false};
     bool blocking_joiner = false;  // someone waits on `complete` with atomic::wait
     bool detached = false;         // nobody will join: the runtime reports a failure
-    bool finished = false;         // set by the spawned coroutine's final suspend
 };
 
 /// The spawned task running on this thread, or null outside any task.
