@@ -60,6 +60,24 @@ TEST(spawn, a_spawned_task_object_runs) {
     EXPECT_EQ(rt::block_on(main()), 25);
 }
 
+TEST(spawn, a_finished_task_releases_its_arguments_before_it_is_joined) {
+    // The callable, its arguments and the task's frame go when the task ends,
+    // not when its handle is joined or dropped: a finished connection handler
+    // must not keep its socket open.
+    auto main = []() -> rt::task<long> {
+        auto resource = std::make_shared<int>(1);
+        auto h = rt::spawn([](std::shared_ptr<int> r) -> rt::task<void> {
+            co_await rt::this_task::yield();
+            (void)r;
+        }, resource);
+        while (!h.is_finished()) co_await rt::sleep_for(1ms);
+        long owners = resource.use_count();
+        co_await h;
+        co_return owners;
+    };
+    EXPECT_EQ(rt::block_on(main()), 1);
+}
+
 TEST(spawn, outside_a_runtime_is_a_logic_error) {
     EXPECT_THROW(static_cast<void>(rt::spawn(square, 2)), std::logic_error);
 }
