@@ -2,15 +2,17 @@
 //
 // spawn(fn, args...) starts `fn(args...)` as a new task on the current
 // runtime and returns its join_handle. The callable and the arguments are
-// copied (or moved) into the new task's frame, so they live as long as the
+// copied (or moved) into the new task's root, so they live as long as the
 // task: a lambda's captures stay valid across every suspension, and so do
-// arguments passed by value. Passing a pointer or a reference_wrapper is the
-// caller's promise that the pointee outlives the task.
+// arguments passed by value. They are destroyed as the task finishes.
+// Passing a pointer or a reference_wrapper is the caller's promise that the
+// pointee outlives the task.
 //
 // spawn is unstructured: the new task belongs to the runtime, not to the
 // spawning task, and runs until it finishes, is cancelled through its handle,
 // or the runtime shuts down. Children that must end with their parent belong
 // in a task_group.
+//
 // A join_handle awaits the task's result, cancels it, or detaches it.
 // Dropping a handle without detaching cancels the task: a task nobody waits
 // for and nobody meant to keep is not left running by accident.
