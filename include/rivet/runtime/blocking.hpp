@@ -10,6 +10,7 @@
 // The callable and arguments are copied into the awaiting coroutine's frame.
 #pragma once
 
+#include <concepts>
 #include <coroutine>
 #include <exception>
 #include <functional>
@@ -25,6 +26,10 @@
 namespace rivet::runtime {
 
 namespace detail {
+
+/// What spawn_blocking runs: `fn(args...)` on the copies it keeps.
+template <class Fn, class... Args>
+concept blocking_job = std::invocable<Fn&, Args&...>;
 
 /// Queues `job` on the current task's blocking pool; throws std::logic_error
 /// outside a task.
@@ -78,7 +83,7 @@ struct blocking_call {
 /// Runs `fn(args...)` on the blocking pool and returns its result (or
 /// rethrows its exception) to the awaiting task.
 template <class Fn, class... Args>
-requires std::invocable<Fn&, Args&...> task<std::invoke_result_t<Fn&, Args&...>> spawn_blocking(
+requires detail::blocking_job<Fn, Args...> task<std::invoke_result_t<Fn&, Args&...>> spawn_blocking(
     Fn fn, Args... args) {
     using result_t = std::invoke_result_t<Fn&, Args&...>;
     detail::blocking_call<result_t> call;
