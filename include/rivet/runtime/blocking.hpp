@@ -83,8 +83,8 @@ struct blocking_call {
 /// Runs `fn(args...)` on the blocking pool and returns its result (or
 /// rethrows its exception) to the awaiting task.
 template <class Fn, class... Args>
-requires detail::blocking_job<Fn, Args...> task<std::invoke_result_t<Fn&, Args&...>> spawn_blocking(
-    Fn fn, Args... args) {
+requires detail::blocking_job<Fn, Args...>
+auto spawn_blocking(Fn fn, Args... args) -> task<std::invoke_result_t<Fn&, Args&...>> {
     using result_t = std::invoke_result_t<Fn&, Args&...>;
     detail::blocking_call<result_t> call;
     // The job refers to this frame, which waits for it below whatever happens.
