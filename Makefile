@@ -6,11 +6,12 @@
 #   make bench          every benchmark suite (release build); results in build/bench/
 #   make bench-runtime  one suite (likewise bench-<module> for each folder of bench/)
 #   make format         clang-format the tree
+#   make tidy           clang-tidy (.clang-tidy) over the library sources
 
 JOBS ?= $(shell nproc)
 BENCH_SUITES := $(notdir $(patsubst %/,%,$(wildcard bench/*/)))
 
-.PHONY: deps run test test-asan test-tsan build-debug build-release bench format clean
+.PHONY: deps run test test-asan test-tsan build-debug build-release bench format tidy clean
 
 deps:
 	@scripts/install-deps.sh
@@ -45,6 +46,9 @@ bench-%: build-release
 
 format:
 	clang-format -i $$(git ls-files '*.hpp' '*.cpp')
+
+tidy: build-debug
+	ls src/*/*.cpp | grep -v -e _test.cpp -e _bench.cpp | xargs -P $(JOBS) -n 1 clang-tidy -p build/debug --quiet
 
 clean:
 	rm -rf build

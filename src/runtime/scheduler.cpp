@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <rivet/base/atomic.hpp>
@@ -23,7 +22,7 @@ unsigned default_worker_count() noexcept {
     if (in >> quota >> period && quota != "max" && period > 0) {
         long long q = std::atoll(quota.c_str());
         if (q > 0) {
-            auto limit = static_cast<unsigned>(std::ceil(static_cast<double>(q) / period));
+            auto limit = static_cast<unsigned>((q + period - 1) / period);  // rounded up
             if (limit >= 1 && limit < cores) return limit;
         }
     }

@@ -66,10 +66,12 @@ TEST(spawn, a_finished_task_releases_its_arguments_before_it_is_joined) {
     // must not keep its socket open.
     auto main = []() -> rt::task<long> {
         auto resource = std::make_shared<int>(1);
-        auto h = rt::spawn([](std::shared_ptr<int> r) -> rt::task<void> {
-            co_await rt::this_task::yield();
-            (void)r;
-        }, resource);
+        auto h = rt::spawn(
+            [](std::shared_ptr<int> r) -> rt::task<void> {
+                co_await rt::this_task::yield();
+                (void)r;
+            },
+            resource);
         while (!h.is_finished()) co_await rt::sleep_for(1ms);
         long owners = resource.use_count();
         co_await h;

@@ -37,7 +37,7 @@ scheduler* current_scheduler() noexcept {
 
 worker* worker::current() noexcept { return this_worker; }
 
-std::string describe_failure(std::exception_ptr error) {
+std::string describe_failure(const std::exception_ptr& error) {
     if (!error) return {};
     try {
         std::rethrow_exception(error);

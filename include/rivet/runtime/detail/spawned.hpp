@@ -28,7 +28,7 @@
 namespace rivet::runtime::detail {
 
 /// The message of `error` for a report, or empty for none (or a cancellation).
-std::string describe_failure(std::exception_ptr error);
+std::string describe_failure(const std::exception_ptr& error);
 
 /// Stored in place of a `void` result.
 struct no_value {};
