@@ -80,8 +80,15 @@ protected:
         std::exchange(body, nullptr).destroy();
     }
 
-    void destroy_body() noexcept {
-        if (body) std::exchange(body, nullptr).destroy();
+    // vtable entries shared by the concrete roots.
+    template <class Root>
+    static void destroy_root(task_core* core) noexcept {
+        auto* self = static_cast<Root*>(core);
+        if (self->body) std::exchange(self->body, nullptr).destroy();
+        delete self;
+    }
+    static std::string root_failure(task_core* core) {
+        return describe_failure(static_cast<spawned_root*>(core)->exception());
     }
 };
 
@@ -135,21 +142,14 @@ struct spawned_call final : spawned_root<T> {
         }
     }
 
-    static void destroy(task_core* core) noexcept {
-        auto* self = static_cast<spawned_call*>(core);
-        self->destroy_body();
-        delete self;
-    }
-    static std::string failure(task_core* core) {
-        return describe_failure(static_cast<spawned_call*>(core)->exception());
-    }
     static void on_finish(task_core* core) noexcept {
         auto* self = static_cast<spawned_call*>(core);
         self->keep_result();
         self->callable.reset();
         self->finish(self->exception());
     }
-    static constexpr task_core::vtable table{&destroy, &failure, &on_finish, &start};
+    static constexpr task_core::vtable table{&spawned_call::template destroy_root<spawned_call>,
+                                             &spawned_call::root_failure, &on_finish, &start};
 };
 
 /// A root for an already created task (spawn(task), block_on).
@@ -161,18 +161,11 @@ struct spawned_task final : spawned_root<T> {
         this->adopt(std::move(t));
     }
 
-    static void destroy(task_core* core) noexcept {
-        auto* self = static_cast<spawned_task*>(core);
-        self->destroy_body();
-        delete self;
-    }
-    static std::string failure(task_core* core) {
-        return describe_failure(static_cast<spawned_task*>(core)->exception());
-    }
     static void on_finish(task_core* core) noexcept {
         static_cast<spawned_task*>(core)->keep_result();
     }
-    static constexpr task_core::vtable table{&destroy, &failure, &on_finish, nullptr};
+    static constexpr task_core::vtable table{&spawned_task::template destroy_root<spawned_task>,
+                                             &spawned_task::root_failure, &on_finish, nullptr};
 };
 
 }  // namespace rivet::runtime::detail
