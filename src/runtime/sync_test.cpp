@@ -206,6 +206,37 @@ TEST(wait_group, waits_for_done_calls_from_threads) {
     EXPECT_EQ(rt::block_on(main()), 4);
 }
 
+TEST(wait_group, may_be_destroyed_as_soon_as_wait_returns) {
+    // done() on a plain thread may still be inside the group when the waiter
+    // wakes; the waiter frees the group at once (ASan/TSan watch this).
+    auto main = []() -> rt::task<bool> {
+        for (int i = 0; i < 200; ++i) {
+            auto* wg = new rt::wait_group;
+            wg->add(1);
+            std::thread t([wg] { wg->done(); });
+            co_await wg->wait();
+            delete wg;
+            t.join();
+        }
+        co_return true;
+    };
+    EXPECT_TRUE(rt::block_on(main(), {.workers = 2}));
+}
+
+TEST(event, may_be_destroyed_as_soon_as_wait_returns) {
+    auto main = []() -> rt::task<bool> {
+        for (int i = 0; i < 200; ++i) {
+            auto* e = new rt::event;
+            std::thread t([e] { e->set(); });
+            co_await e->wait();
+            delete e;
+            t.join();
+        }
+        co_return true;
+    };
+    EXPECT_TRUE(rt::block_on(main(), {.workers = 2}));
+}
+
 TEST(wait_group, more_done_than_add_is_a_logic_error) {
     rt::wait_group wg;
     wg.add(1);

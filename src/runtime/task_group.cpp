@@ -9,6 +9,8 @@ bool is_cancellation(const std::exception_ptr& error) noexcept {
     if (!error) return false;
     try {
         std::rethrow_exception(error);
+    } catch (const timeout_error&) {
+        return false;  // the child's own timeout expired: a failure
     } catch (const cancelled_error&) {
         return true;
     } catch (...) {

@@ -41,6 +41,8 @@ std::string describe_failure(const std::exception_ptr& error) {
     if (!error) return {};
     try {
         std::rethrow_exception(error);
+    } catch (const timeout_error& e) {
+        return e.what();  // its own timeout expired: a failure
     } catch (const cancelled_error&) {
         return {};  // being cancelled is not a failure worth reporting
     } catch (const std::exception& e) {

@@ -47,7 +47,12 @@ public:
             bool suspended = false;
 
             bool await_ready() const {
-                if (e.is_set()) return true;
+                // Read under the lock: set() may still be waking others, and
+                // a waiter that returns may destroy the event.
+                {
+                    std::lock_guard lock(e.lock_);
+                    if (e.set_.load(std::memory_order_relaxed)) return true;
+                }
                 this_task::throw_if_cancelled();
                 return false;
             }

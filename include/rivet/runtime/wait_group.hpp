@@ -13,6 +13,7 @@
 #include <mutex>
 #include <rivet/base/spinlock.hpp>
 #include <rivet/runtime/event.hpp>
+#include <rivet/runtime/task.hpp>
 #include <stdexcept>
 
 namespace rivet::runtime {
@@ -42,7 +43,12 @@ public:
 
     /// Suspends until the count is zero. Throws cancelled_error if the task
     /// is cancelled first.
-    [[nodiscard]] auto wait() noexcept { return zero_.wait(); }
+    [[nodiscard]] task<void> wait() {
+        co_await zero_.wait();
+        // The done() that reached zero may still be inside settle(): pass
+        // through its lock so the group can be destroyed once wait() returns.
+        std::lock_guard lock(lock_);
+    }
 
     [[nodiscard]] std::int64_t count() const noexcept {
         return count_.load(std::memory_order_acquire);
