@@ -3,7 +3,8 @@
 // set() wakes every waiting task and lets later waits pass until reset().
 // set(), reset() and is_set() may be called from any thread, inside the
 // runtime or not; wait() suspends a task (it is a suspension point: a
-// cancelled task gets cancelled_error).
+// cancelled task gets cancelled_error). A task may destroy the event as soon
+// as its wait() returns, even while set() is still returning elsewhere.
 #pragma once
 
 #include <atomic>

@@ -5,7 +5,8 @@
 //
 // add() and done() may be called from any thread and cost one atomic
 // operation unless the count crosses zero; wait() suspends a task until the
-// count is zero (at once if it is).
+// count is zero (at once if it is). A task may destroy the group as soon as
+// its wait() returns, even while the last done() is still returning elsewhere.
 #pragma once
 
 #include <atomic>
