@@ -1,0 +1,262 @@
+// channel: the state a channel's senders and receivers share, and the
+// operations on it (try, wait as a task, wait as a thread).
+//
+// The queue is a ring for a bounded channel (spsc_ring for spsc, mpmc_ring
+// for the other shapes) and a segment_queue for an unbounded one; the
+// handles do not see which. Two waitlists hold the receivers waiting for an
+// item and the senders waiting for room (see waitlist.hpp for the protocol).
+//
+// Lifetime: `ends_` counts the handles, senders in its high half. The last
+// sender closes the channel, the last receiver too (nobody would receive),
+// each before dropping its count; the last handle deletes the channel.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <rivet/base/atomic.hpp>
+#include <rivet/base/spinlock.hpp>
+#include <rivet/chan/detail/mpmc_ring.hpp>
+#include <rivet/chan/detail/segment_queue.hpp>
+#include <rivet/chan/detail/spsc_ring.hpp>
+#include <rivet/chan/detail/waitlist.hpp>
+#include <rivet/chan/errors.hpp>
+#include <rivet/runtime/cancel.hpp>
+#include <rivet/runtime/task.hpp>
+#include <stdexcept>
+#include <type_traits>
+
+namespace rivet::chan {
+
+/// Who may use which end: one or many senders, one or many receivers.
+enum class shape { spsc, mpsc, spmc, mpmc };
+
+namespace detail {
+
+using clock = std::chrono::steady_clock;
+
+/// Now plus `timeout`, saturating (the maximum means no deadline).
+inline clock::time_point deadline_after(std::chrono::nanoseconds timeout) noexcept {
+    const auto now = clock::now();
+    return timeout >= clock::time_point::max() - now ? clock::time_point::max() : now + timeout;
+}
+
+/// How long a thread tries again before it parks: long enough to catch a
+/// partner that is a few hundred nanoseconds away, short enough not to burn
+/// a core.
+inline constexpr int blocking_spins = 200;
+
+template <class T, shape S>
+class channel {
+    static_assert(std::is_nothrow_move_constructible_v<T>,
+                  "a channel's items must be nothrow move-constructible");
+    using ring = std::conditional_t<S == shape::spsc, spsc_ring<T>, mpmc_ring<T>>;
+
+public:
+    static constexpr std::uint64_t one_receiver = 1;
+    static constexpr std::uint64_t one_sender = std::uint64_t{1} << 32;
+
+    /// A bounded channel of `capacity`, or an unbounded one (`capacity` unused).
+    channel(std::size_t capacity, bool unbounded)
+        : ring_(unbounded ? 1 : capacity),
+          segments_(unbounded ? std::make_unique<segment_queue<T>>() : nullptr) {}
+    channel(const channel&) = delete;
+    channel& operator=(const channel&) = delete;
+
+    // Handles.
+
+    void add_sender() noexcept { ends_.fetch_add(one_sender, std::memory_order_relaxed); }
+    void add_receiver() noexcept { ends_.fetch_add(one_receiver, std::memory_order_relaxed); }
+    void drop_sender() noexcept { drop(one_sender, ends_.load(std::memory_order_acquire) >> 32); }
+    void drop_receiver() noexcept {
+        drop(one_receiver, ends_.load(std::memory_order_acquire) & 0xffff'ffff);
+    }
+
+    // State.
+
+    [[nodiscard]] bool bounded() const noexcept { return segments_ == nullptr; }
+    [[nodiscard]] std::size_t capacity() const noexcept {
+        return bounded() ? ring_.capacity() : SIZE_MAX;
+    }
+    [[nodiscard]] std::size_t size() const noexcept {
+        return bounded() ? ring_.size() : segments_->size();
+    }
+    [[nodiscard]] bool closed() const noexcept {
+        return bounded() ? ring_.closed() : segments_->closed();
+    }
+    /// Closed and drained: receivers have seen everything.
+    [[nodiscard]] bool ended() const noexcept {
+        return bounded() ? ring_.ended() : segments_->ended();
+    }
+
+    /// Closes the channel and wakes every waiting party.
+    void close() noexcept {
+        if (bounded()) {
+            ring_.close();
+        } else {
+            segments_->close();
+        }
+        base::light_barrier(receivers_.count());
+        receivers_.notify_all();
+        base::light_barrier(senders_.count());
+        senders_.notify_all();
+    }
+
+    // Never waiting.
+
+    template <class U>
+    push_status try_send(U& value) {
+        const push_status st = bounded() ? ring_.try_push(value) : segments_->try_push(value);
+        if (st == push_status::ok) {
+            base::light_barrier(receivers_.count());
+            receivers_.notify_one();
+        }
+        return st;
+    }
+
+    std::optional<T> try_recv() {
+        std::optional<T> value = bounded() ? ring_.try_pop() : segments_->try_pop();
+        if (value && bounded()) {
+            base::light_barrier(senders_.count());
+            senders_.notify_one();
+        }
+        return value;
+    }
+
+    // Waiting as a task: the slow paths of sender::send and receiver::recv,
+    // entered after a try failed.
+
+    runtime::task<void> send_slow(T& value) {
+        waiter w;
+        for (;;) {
+            const bool notified = co_await suspend(senders_, w, [this] { return has_room(); });
+            switch (try_send(value)) {
+                case push_status::ok:
+                    co_return;
+                case push_status::closed:
+                    if (notified) senders_.notify_one();
+                    throw send_error<T>(std::move(value));
+                case push_status::full:
+                    if (runtime::this_task::is_cancelled()) {
+                        if (notified) senders_.notify_one();
+                        throw runtime::cancelled_error();
+                    }
+            }
+        }
+    }
+
+    runtime::task<std::optional<T>> recv_slow() {
+        waiter w;
+        for (;;) {
+            const bool notified = co_await suspend(receivers_, w, [this] { return has_items(); });
+            if (std::optional<T> value = try_recv()) co_return value;
+            if (ended()) co_return std::nullopt;
+            if (runtime::this_task::is_cancelled()) {
+                if (notified) receivers_.notify_one();
+                throw runtime::cancelled_error();
+            }
+        }
+    }
+
+    // Waiting as a thread.
+
+    /// Throws send_error when closed, runtime::timeout_error at `deadline`.
+    void send_blocking(T& value, clock::time_point deadline) {
+        waiter w;
+        for (int spin = 0;; ++spin) {
+            switch (try_send(value)) {
+                case push_status::ok:
+                    return;
+                case push_status::closed:
+                    throw send_error<T>(std::move(value));
+                case push_status::full:
+                    break;
+            }
+            if (spin < blocking_spins) {
+                base::cpu_relax();
+            } else if (!park_thread(senders_, w, deadline, [this] { return has_room(); })) {
+                if (try_send(value) == push_status::ok) return;
+                throw runtime::timeout_error();
+            }
+        }
+    }
+
+    /// Empty at the end of the stream; throws runtime::timeout_error at `deadline`.
+    std::optional<T> recv_blocking(clock::time_point deadline) {
+        waiter w;
+        for (int spin = 0;; ++spin) {
+            if (std::optional<T> value = try_recv()) return value;
+            if (ended()) return std::nullopt;
+            if (spin < blocking_spins) {
+                base::cpu_relax();
+            } else if (!park_thread(receivers_, w, deadline, [this] { return has_items(); })) {
+                if (std::optional<T> value = try_recv()) return value;
+                if (ended()) return std::nullopt;
+                throw runtime::timeout_error();
+            }
+        }
+    }
+
+    waitlist& receivers() noexcept { return receivers_; }
+
+private:
+    [[nodiscard]] bool has_items() const noexcept { return size() != 0 || ended(); }
+    [[nodiscard]] bool has_room() const noexcept { return size() < capacity() || closed(); }
+
+    void drop(std::uint64_t one, std::uint64_t count_of_kind) noexcept {
+        // The last of a kind is the only one that can see a count of 1 (a
+        // handle is copied only from a live one), so closing before the
+        // decrement cannot race with the deletion.
+        if (count_of_kind == 1) close();
+        if (ends_.fetch_sub(one, std::memory_order_acq_rel) == one) delete this;
+    }
+
+    /// Suspends the running task on `list` unless `ready()` holds once it is
+    /// linked. Resumes with true when a notification woke it (rather than a
+    /// cancellation or `ready()`), after unlinking it.
+    template <class Ready>
+    auto suspend(waitlist& list, waiter& w, Ready ready) {
+        struct awaiter {
+            waitlist& list;
+            waiter& w;
+            Ready ready;
+
+            bool await_ready() const noexcept { return false; }
+            bool await_suspend(std::coroutine_handle<> h) {
+                runtime::detail::task_core* t = runtime::detail::current_task();
+                if (t == nullptr) throw std::logic_error("rivet: channel awaited outside a task");
+                t->resume_point = h;
+                w.ticket = t->ticket();
+                list.add(w);
+                base::heavy_barrier(list.count());
+                return !ready() && !t->is_cancelled();
+            }
+            bool await_resume() noexcept { return !list.remove(w); }
+        };
+        return awaiter{list, w, std::move(ready)};
+    }
+
+    /// Parks the calling thread on `list` unless `ready()` holds once it is
+    /// linked. Returns false when `deadline` passed with no notification.
+    template <class Ready>
+    bool park_thread(waitlist& list, waiter& w, clock::time_point deadline, Ready ready) {
+        w.signal.store(0, std::memory_order_relaxed);
+        list.add(w);
+        base::heavy_barrier(list.count());
+        bool woken = ready() || park(w, deadline);
+        if (!list.remove(w)) woken = true;  // notified
+        return woken;
+    }
+
+    ring ring_;
+    // The cold part: one cache line after the ring's.
+    alignas(cache_line) waitlist receivers_;  // waiting for an item
+    waitlist senders_;                          // waiting for room (bounded only)
+    std::unique_ptr<segment_queue<T>> segments_;
+    std::atomic<std::uint64_t> ends_{0};
+};
+
+}  // namespace detail
+}  // namespace rivet::chan

@@ -1,0 +1,133 @@
+// sender: the sending end of a channel.
+//
+// A sender of an mpsc or mpmc channel is copyable (each copy is one more
+// sender); the single sender of spsc and spmc is move-only, so the type
+// says who may send. The channel closes when its last sender is destroyed
+// (or on close()), and also when its last receiver goes: nobody would
+// receive.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <rivet/chan/detail/channel.hpp>
+#include <rivet/runtime/task.hpp>
+#include <utility>
+
+namespace rivet::chan {
+
+template <class T, shape S>
+class [[nodiscard]] sender {
+    static constexpr bool copyable = S == shape::mpsc || S == shape::mpmc;
+
+public:
+    using value_type = T;
+
+    sender() noexcept = default;
+    explicit sender(detail::channel<T, S>* ch) noexcept : ch_(ch) { ch_->add_sender(); }
+    sender(const sender& other) noexcept
+        requires copyable
+        : ch_(other.ch_) {
+        if (ch_ != nullptr) ch_->add_sender();
+    }
+    sender& operator=(const sender& other) noexcept
+        requires copyable
+    {
+        sender(other).swap(*this);
+        return *this;
+    }
+    sender(sender&& other) noexcept : ch_(std::exchange(other.ch_, nullptr)) {}
+    sender& operator=(sender&& other) noexcept {
+        sender(std::move(other)).swap(*this);
+        return *this;
+    }
+    ~sender() {
+        if (ch_ != nullptr) ch_->drop_sender();
+    }
+    void swap(sender& other) noexcept { std::swap(ch_, other.ch_); }
+
+    /// Suspends until `value` is in the channel. Throws send_error (holding
+    /// the value) if the channel is or becomes closed, cancelled_error if the
+    /// task is cancelled first (the value is then not sent).
+    [[nodiscard]] auto send(T value) {
+        struct awaiter {
+            detail::channel<T, S>* ch;
+            T value;
+            runtime::task<void> slow;
+
+            bool await_ready() {
+                switch (ch->try_send(value)) {
+                    case detail::push_status::ok:
+                        return true;
+                    case detail::push_status::closed:
+                        throw send_error<T>(std::move(value));
+                    case detail::push_status::full:
+                        break;
+                }
+                runtime::this_task::throw_if_cancelled();
+                return false;
+            }
+            std::coroutine_handle<> await_suspend(std::coroutine_handle<> h) {
+                slow = ch->send_slow(value);
+                return slow.operator co_await().await_suspend(h);
+            }
+            void await_resume() {
+                if (slow.valid()) slow.operator co_await().await_resume();
+            }
+        };
+        return awaiter{ch_, std::move(value), {}};
+    }
+
+    /// Sends `value` from a plain thread: spins briefly, then parks. Throws
+    /// send_error if the channel is closed, runtime::timeout_error if
+    /// `timeout` passes first (the value is then not sent).
+    void send_blocking(T value, std::chrono::nanoseconds timeout = std::chrono::nanoseconds::max()) {
+        ch_->send_blocking(value, detail::deadline_after(timeout));
+    }
+
+    /// Sends `value` if there is room now; never waits. Moves from `value`
+    /// only when it returns true (false: full, or closed).
+    [[nodiscard]] bool try_send(T&& value) {
+        return ch_->try_send(value) == detail::push_status::ok;
+    }
+    /// As above, sending a copy of `value`.
+    [[nodiscard]] bool try_send(const T& value) {
+        T copy(value);
+        return ch_->try_send(copy) == detail::push_status::ok;
+    }
+
+    /// Sends every item of `items` in order, suspending while the channel is
+    /// full; returns how many were sent, fewer only if the channel closed
+    /// (the rest are left in `items`, unmoved). Await it at once: it refers
+    /// to `items`.
+    runtime::task<std::size_t> send_many(std::span<T> items) {
+        std::size_t sent = 0;
+        for (T& item : items) {
+            if (ch_->try_send(item) != detail::push_status::ok) {
+                try {
+                    co_await ch_->send_slow(item);
+                } catch (const send_error<T>& e) {
+                    item = std::move(e.value());
+                    co_return sent;
+                }
+            }
+            ++sent;
+        }
+        co_return sent;
+    }
+
+    /// Closes the channel: receivers drain what is in it, then see the end.
+    void close() noexcept { ch_->close(); }
+    [[nodiscard]] bool is_closed() const noexcept { return ch_->closed(); }
+    /// Items waiting now (a snapshot) and the capacity (SIZE_MAX: unbounded).
+    [[nodiscard]] std::size_t size() const noexcept { return ch_->size(); }
+    [[nodiscard]] std::size_t capacity() const noexcept { return ch_->capacity(); }
+    /// False for a moved-from or default-constructed handle.
+    explicit operator bool() const noexcept { return ch_ != nullptr; }
+
+private:
+    detail::channel<T, S>* ch_ = nullptr;
+};
+
+}  // namespace rivet::chan
