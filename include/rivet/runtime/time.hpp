@@ -18,6 +18,7 @@
 #include <rivet/runtime/detail/task_core.hpp>
 #include <rivet/runtime/detail/timer_entry.hpp>
 #include <rivet/runtime/task.hpp>
+#include <utility>
 
 namespace rivet::runtime {
 
@@ -76,10 +77,31 @@ task<T> with_deadline(clock::time_point deadline, task<T> t) {
     }
 }
 
-/// As with_deadline, `duration` from now.
-template <class T, class Rep, class Period>
-task<T> with_timeout(std::chrono::duration<Rep, Period> duration, task<T> t) {
-    return with_deadline(clock::now() + std::chrono::ceil<clock::duration>(duration), std::move(t));
+/// An awaiter object (what `rx.recv()` or `s.acquire()` return), as opposed
+/// to a task.
+template <class A>
+concept awaiter = requires(A& a) {
+    a.await_ready();
+    a.await_resume();
+};
+
+namespace detail {
+template <awaiter A>
+task<decltype(std::declval<A&>().await_resume())> await_in_task(A a) {
+    co_return co_await std::move(a);
+}
+}  // namespace detail
+
+/// with_deadline for an awaiter: `co_await with_deadline(d, rx.recv())`.
+template <awaiter A>
+auto with_deadline(clock::time_point deadline, A a) {
+    return with_deadline(deadline, detail::await_in_task(std::move(a)));
+}
+
+/// As with_deadline, `duration` from now (for a task or an awaiter).
+template <class Awaitable, class Rep, class Period>
+auto with_timeout(std::chrono::duration<Rep, Period> duration, Awaitable a) {
+    return with_deadline(clock::now() + std::chrono::ceil<clock::duration>(duration), std::move(a));
 }
 
 }  // namespace rivet::runtime

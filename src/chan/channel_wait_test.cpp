@@ -1,0 +1,232 @@
+// Waiting on channels: tasks suspend, threads park, and every wait can end
+// early (close, cancellation, timeout) without losing or duplicating items.
+#include <gtest/gtest.h>
+#include <time.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <rivet/chan/chan.hpp>
+#include <rivet/runtime/runtime.hpp>
+#include <rivet/runtime/spawn.hpp>
+#include <rivet/runtime/time.hpp>
+#include <thread>
+#include <vector>
+
+namespace chan = rivet::chan;
+namespace rt = rivet::runtime;
+using namespace std::chrono_literals;
+
+namespace {
+
+TEST(channel_wait, tasks_on_two_workers_pass_every_item_in_order) {
+    auto main = []() -> rt::task<long> {
+        auto [tx, rx] = chan::spsc<long>(4);
+        auto producer = rt::spawn(
+            [](chan::sender<long, chan::shape::spsc> tx) -> rt::task<void> {
+                for (long i = 0; i < 100'000; ++i) co_await tx.send(i);
+            },
+            std::move(tx));
+        long expected = 0;
+        while (auto v = co_await rx.recv()) {
+            if (*v != expected) co_return -1;
+            ++expected;
+        }
+        co_await producer;
+        co_return expected;
+    };
+    EXPECT_EQ(rt::block_on(main(), {.workers = 2}), 100'000);
+}
+
+TEST(channel_wait, closing_wakes_every_waiting_receiver_with_the_end) {
+    auto main = []() -> rt::task<int> {
+        auto [tx, rx] = chan::mpmc<int>(4);
+        std::vector<rt::join_handle<bool>> waiting;
+        for (int i = 0; i < 8; ++i) {
+            waiting.push_back(rt::spawn(
+                [](chan::receiver<int, chan::shape::mpmc> rx) -> rt::task<bool> {
+                    co_return !(co_await rx.recv()).has_value();
+                },
+                rx));
+        }
+        co_await rt::sleep_for(10ms);
+        tx.close();
+        int ended = 0;
+        for (auto& h : waiting) ended += (co_await h) ? 1 : 0;
+        co_return ended;
+    };
+    EXPECT_EQ(rt::block_on(main(), {.workers = 2}), 8);
+}
+
+TEST(channel_wait, a_cancelled_receive_takes_no_item) {
+    auto main = []() -> rt::task<int> {
+        auto [tx, rx] = chan::spmc<int>(4);
+        auto victim = rt::spawn(
+            [](chan::receiver<int, chan::shape::spmc> rx) -> rt::task<int> {
+                auto v = co_await rx.recv();
+                co_return v.value_or(-1);
+            },
+            rx);
+        co_await rt::sleep_for(5ms);
+        victim.cancel();
+        EXPECT_THROW(co_await victim, rt::cancelled_error);
+        co_await tx.send(42);
+        co_return (co_await rx.recv()).value_or(-1);
+    };
+    EXPECT_EQ(rt::block_on(main(), {.workers = 2}), 42);
+}
+
+TEST(channel_wait, a_receive_under_a_timeout_ends_with_timeout_error_and_takes_nothing) {
+    auto main = []() -> rt::task<int> {
+        auto [tx, rx] = chan::mpsc<int>(chan::unbounded);
+        EXPECT_THROW(co_await rt::with_timeout(5ms, rx.recv()), rt::timeout_error);
+        co_await tx.send(3);
+        auto v = co_await rt::with_timeout(1s, rx.recv());
+        co_return v.value_or(-1);
+    };
+    EXPECT_EQ(rt::block_on(main()), 3);
+}
+
+TEST(channel_wait, a_send_waits_while_full_and_a_cancelled_one_sends_nothing) {
+    auto main = []() -> rt::task<std::vector<int>> {
+        auto [tx, rx] = chan::mpsc<int>(2);
+        co_await tx.send(1);
+        co_await tx.send(2);
+        EXPECT_THROW(co_await rt::with_timeout(5ms, tx.send(99)), rt::timeout_error);
+        auto blocked = rt::spawn(
+            [](chan::sender<int, chan::shape::mpsc> tx) -> rt::task<void> { co_await tx.send(3); },
+            tx);
+        co_await rt::sleep_for(5ms);
+        EXPECT_FALSE(blocked.is_finished());
+        std::vector<int> got;
+        got.push_back(*co_await rx.recv());  // makes room: the blocked send completes
+        co_await blocked;
+        tx.close();
+        while (auto v = co_await rx.recv()) got.push_back(*v);
+        co_return got;
+    };
+    EXPECT_EQ(rt::block_on(main(), {.workers = 2}), (std::vector<int>{1, 2, 3}));
+}
+
+TEST(channel_wait, a_waiting_send_fails_with_its_value_when_the_channel_closes) {
+    auto main = []() -> rt::task<int> {
+        auto [tx, rx] = chan::spsc<std::unique_ptr<int>>(1);
+        co_await tx.send(std::make_unique<int>(1));
+        auto closer = rt::spawn(
+            [](chan::receiver<std::unique_ptr<int>, chan::shape::spsc> rx) -> rt::task<void> {
+                co_await rt::sleep_for(5ms);
+                rx.close();
+                co_return;
+            },
+            std::move(rx));
+        int given_back = -1;
+        try {
+            co_await tx.send(std::make_unique<int>(2));
+        } catch (const chan::send_error<std::unique_ptr<int>>& e) {
+            given_back = *e.value();
+        }
+        co_await closer;
+        co_return given_back;
+    };
+    EXPECT_EQ(rt::block_on(main(), {.workers = 2}), 2);
+}
+
+TEST(channel_wait, threads_and_tasks_talk_both_ways) {
+    auto [to_task, task_rx] = chan::spsc<int>(8);
+    auto [task_tx, from_task] = chan::spsc<int>(8);
+    std::thread peer([tx = std::move(to_task), rx = std::move(from_task)]() mutable {
+        for (int i = 0; i < 10'000; ++i) {
+            tx.send_blocking(i);
+            if (rx.recv_blocking() != i * 2) std::abort();
+        }
+    });
+    auto echo = [](chan::receiver<int, chan::shape::spsc> rx,
+                   chan::sender<int, chan::shape::spsc> tx) -> rt::task<int> {
+        int n = 0;
+        while (auto v = co_await rx.recv()) {
+            co_await tx.send(*v * 2);
+            ++n;
+        }
+        co_return n;
+    };
+    EXPECT_EQ(rt::block_on(echo(std::move(task_rx), std::move(task_tx)), {.workers = 2}), 10'000);
+    peer.join();
+}
+
+TEST(channel_wait, a_blocking_receive_times_out_and_takes_nothing) {
+    auto [tx, rx] = chan::mpmc<int>(4);
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_THROW((void)rx.recv_blocking(20ms), rt::timeout_error);
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 20ms);
+    ASSERT_TRUE(tx.try_send(5));
+    EXPECT_EQ(rx.recv_blocking(1s), 5);
+}
+
+TEST(channel_wait, a_blocking_send_times_out_and_sends_nothing) {
+    auto [tx, rx] = chan::spsc<int>(1);
+    tx.send_blocking(1);
+    EXPECT_THROW(tx.send_blocking(2, 20ms), rt::timeout_error);
+    EXPECT_EQ(rx.try_recv(), 1);
+    EXPECT_EQ(rx.try_recv(), std::nullopt);
+}
+
+TEST(channel_wait, a_parked_thread_uses_no_cpu_and_wakes_on_close) {
+    auto [tx, rx] = chan::spsc<int>(4);
+    std::atomic<long> cpu_ns{-1};
+    std::thread waiter([&cpu_ns, rx = std::move(rx)]() mutable {
+        timespec a{}, b{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+        const bool ended = !rx.recv_blocking().has_value();
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+        cpu_ns = ended ? (b.tv_sec - a.tv_sec) * 1'000'000'000L + (b.tv_nsec - a.tv_nsec) : -2;
+    });
+    std::this_thread::sleep_for(300ms);
+    tx.close();
+    waiter.join();
+    EXPECT_GE(cpu_ns.load(), 0);
+    EXPECT_LT(cpu_ns.load(), 30'000'000L);  // 300 ms parked: well under 10% of it on CPU
+}
+
+TEST(channel_wait, send_many_and_recv_many_move_batches) {
+    auto main = []() -> rt::task<std::vector<int>> {
+        auto [tx, rx] = chan::mpmc<int>(4);
+        auto producer = rt::spawn(
+            [](chan::sender<int, chan::shape::mpmc> tx) -> rt::task<std::size_t> {
+                std::vector<int> items{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+                co_return co_await tx.send_many(items);
+            },
+            tx);
+        std::vector<int> got;
+        while (got.size() < 10) {
+            const std::size_t n = co_await rx.recv_many(got, 3);
+            EXPECT_GE(n, 1u);
+            EXPECT_LE(n, 3u);
+        }
+        EXPECT_EQ(co_await producer, 10u);
+        tx.close();
+        EXPECT_EQ(co_await rx.recv_many(got, 3), 0u);
+        co_return got;
+    };
+    EXPECT_EQ(rt::block_on(main(), {.workers = 2}), (std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+}
+
+TEST(channel_wait, send_many_stops_at_a_close_and_keeps_the_rest) {
+    auto main = []() -> rt::task<std::size_t> {
+        auto [tx, rx] = chan::spsc<int>(2);
+        std::vector<int> items{1, 2, 3, 4};
+        auto closer = rt::spawn(
+            [](chan::receiver<int, chan::shape::spsc> rx) -> rt::task<void> {
+                co_await rt::sleep_for(5ms);
+                rx.close();
+            },
+            std::move(rx));
+        const std::size_t sent = co_await tx.send_many(items);
+        co_await closer;
+        EXPECT_EQ(items[2], 3);  // given back
+        EXPECT_EQ(items[3], 4);
+        co_return sent;
+    };
+    EXPECT_EQ(rt::block_on(main(), {.workers = 2}), 2u);
+}
+
+}  // namespace
