@@ -188,8 +188,12 @@ struct run {
 
     /// Every accepted item received once, in order per producer and receiver.
     void check() const {
-        if (p.timeouts) EXPECT_GT(cut_short.load(), 0) << "no wait was cut short";
-        if (p.close_after >= 0) EXPECT_LT(accepted[0].load(), p.per_producer) << "no close";
+        if (p.timeouts) {
+            EXPECT_GT(cut_short.load(), 0) << "no wait was cut short";
+        }
+        if (p.close_after >= 0) {
+            EXPECT_LT(accepted[0].load(), p.per_producer) << "no close";
+        }
         const int producers = p.task_producers + p.thread_producers;
         std::vector<std::vector<int>> seen(producers);
         for (const auto& consumer : got) {
