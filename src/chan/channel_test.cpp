@@ -36,14 +36,16 @@ TYPED_TEST_SUITE(every_channel, kinds);
 
 template <class K>
 class bounded_channel : public ::testing::Test {};
-using bounded_kinds = ::testing::Types<kind<chan::shape::spsc, false>, kind<chan::shape::mpsc, false>,
-                                       kind<chan::shape::spmc, false>, kind<chan::shape::mpmc, false>>;
+using bounded_kinds =
+    ::testing::Types<kind<chan::shape::spsc, false>, kind<chan::shape::mpsc, false>,
+                     kind<chan::shape::spmc, false>, kind<chan::shape::mpmc, false>>;
 TYPED_TEST_SUITE(bounded_channel, bounded_kinds);
 
 template <class K>
 class unbounded_channel : public ::testing::Test {};
-using unbounded_kinds = ::testing::Types<kind<chan::shape::spsc, true>, kind<chan::shape::mpsc, true>,
-                                         kind<chan::shape::spmc, true>, kind<chan::shape::mpmc, true>>;
+using unbounded_kinds =
+    ::testing::Types<kind<chan::shape::spsc, true>, kind<chan::shape::mpsc, true>,
+                     kind<chan::shape::spmc, true>, kind<chan::shape::mpmc, true>>;
 TYPED_TEST_SUITE(unbounded_channel, unbounded_kinds);
 
 TYPED_TEST(every_channel, receives_items_in_the_order_they_were_sent) {
@@ -103,18 +105,14 @@ TYPED_TEST(every_channel, a_send_to_a_closed_channel_gives_the_value_back) {
 TYPED_TEST(every_channel, closes_when_the_last_sender_goes) {
     auto [tx, rx] = TypeParam::template make<int>(8);
     ASSERT_TRUE(tx.try_send(1));
-    {
-        auto gone = std::move(tx);
-    }
+    { auto gone = std::move(tx); }
     EXPECT_EQ(rx.recv_blocking(), 1);
     EXPECT_EQ(rx.recv_blocking(), std::nullopt);
 }
 
 TYPED_TEST(every_channel, closes_when_the_last_receiver_goes) {
     auto [tx, rx] = TypeParam::template make<int>(8);
-    {
-        auto gone = std::move(rx);
-    }
+    { auto gone = std::move(rx); }
     EXPECT_TRUE(tx.is_closed());
     EXPECT_FALSE(tx.try_send(1));
 }

@@ -207,7 +207,8 @@ TEST(channel_wait, send_many_and_recv_many_move_batches) {
         EXPECT_EQ(co_await rx.recv_many(got, 3), 0u);
         co_return got;
     };
-    EXPECT_EQ(rt::block_on(main(), {.workers = 2}), (std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+    EXPECT_EQ(rt::block_on(main(), {.workers = 2}),
+              (std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
 }
 
 TEST(channel_wait, send_many_stops_at_a_close_and_keeps_the_rest) {

@@ -129,10 +129,9 @@ struct run {
         std::mt19937 rng(100 + id);
         for (;;) {
             try {
-                auto v = self->p.timeouts
-                             ? co_await rt::with_timeout(std::chrono::microseconds(rng() % 50),
-                                                         rx.recv())
-                             : co_await rx.recv();
+                auto v = self->p.timeouts ? co_await rt::with_timeout(
+                                                std::chrono::microseconds(rng() % 50), rx.recv())
+                                          : co_await rx.recv();
                 if (!v) co_return;
                 self->got[id].push_back(*v);
             } catch (const rt::timeout_error&) {
@@ -199,7 +198,8 @@ struct run {
         for (const auto& consumer : got) {
             std::vector<int> last(producers, -1);
             for (const item& it : consumer) {
-                ASSERT_GT(it.seq, last[it.producer]) << "producer " << it.producer << " out of order";
+                ASSERT_GT(it.seq, last[it.producer])
+                    << "producer " << it.producer << " out of order";
                 last[it.producer] = it.seq;
                 seen[it.producer].push_back(it.seq);
             }

@@ -2,7 +2,9 @@
 // for what std::atomic does not say directly.
 #pragma once
 
+#include <array>
 #include <atomic>
+#include <cstddef>
 
 #if defined(__linux__)
 #include <linux/membarrier.h>
@@ -81,6 +83,17 @@ inline void heavy_barrier([[maybe_unused]] std::atomic<T>& shared) noexcept {
     }
 #else
     std::atomic_thread_fence(std::memory_order_seq_cst);
+#endif
+}
+
+/// heavy_barrier paired with light barriers on several variables: one
+/// system call covers them all.
+template <class T, std::size_t N>
+inline void heavy_barrier_all(const std::array<std::atomic<T>*, N>& shared) noexcept {
+#if defined(__SANITIZE_THREAD__)
+    for (std::atomic<T>* s : shared) s->fetch_add(0, std::memory_order_seq_cst);
+#else
+    heavy_barrier(*shared[0]);
 #endif
 }
 

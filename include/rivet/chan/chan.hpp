@@ -32,10 +32,10 @@
 #pragma once
 
 #include <cstddef>
-#include <stdexcept>
-#include <utility>
 #include <rivet/chan/receiver.hpp>
 #include <rivet/chan/sender.hpp>
+#include <stdexcept>
+#include <utility>
 
 namespace rivet::chan {
 

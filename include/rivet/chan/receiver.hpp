@@ -26,14 +26,10 @@ public:
 
     receiver() noexcept = default;
     explicit receiver(detail::channel<T, S>* ch) noexcept : ch_(ch) { ch_->add_receiver(); }
-    receiver(const receiver& other) noexcept
-        requires copyable
-        : ch_(other.ch_) {
+    receiver(const receiver& other) noexcept requires copyable : ch_(other.ch_) {
         if (ch_ != nullptr) ch_->add_receiver();
     }
-    receiver& operator=(const receiver& other) noexcept
-        requires copyable
-    {
+    receiver& operator=(const receiver& other) noexcept requires copyable {
         receiver(other).swap(*this);
         return *this;
     }

@@ -10,9 +10,9 @@
 #include <chrono>
 #include <cstddef>
 #include <limits>
-#include <span>
 #include <rivet/chan/detail/channel.hpp>
 #include <rivet/runtime/task.hpp>
+#include <span>
 #include <utility>
 
 namespace rivet::chan {
@@ -26,14 +26,10 @@ public:
 
     sender() noexcept = default;
     explicit sender(detail::channel<T, S>* ch) noexcept : ch_(ch) { ch_->add_sender(); }
-    sender(const sender& other) noexcept
-        requires copyable
-        : ch_(other.ch_) {
+    sender(const sender& other) noexcept requires copyable : ch_(other.ch_) {
         if (ch_ != nullptr) ch_->add_sender();
     }
-    sender& operator=(const sender& other) noexcept
-        requires copyable
-    {
+    sender& operator=(const sender& other) noexcept requires copyable {
         sender(other).swap(*this);
         return *this;
     }
@@ -82,7 +78,8 @@ public:
     /// Sends `value` from a plain thread: spins briefly, then parks. Throws
     /// send_error if the channel is closed, runtime::timeout_error if
     /// `timeout` passes first (the value is then not sent).
-    void send_blocking(T value, std::chrono::nanoseconds timeout = std::chrono::nanoseconds::max()) {
+    void send_blocking(T value,
+                       std::chrono::nanoseconds timeout = std::chrono::nanoseconds::max()) {
         ch_->send_blocking(value, detail::deadline_after(timeout));
     }
 

@@ -199,10 +199,12 @@ public:
         }
     }
 
+    /// What select needs: where receivers wait, and whether a receive
+    /// would complete now (an item, or the end).
     waitlist& receivers() noexcept { return receivers_; }
+    [[nodiscard]] bool has_items() const noexcept { return size() != 0 || ended(); }
 
 private:
-    [[nodiscard]] bool has_items() const noexcept { return size() != 0 || ended(); }
     [[nodiscard]] bool has_room() const noexcept { return size() < capacity() || closed(); }
 
     void drop(std::uint64_t one, std::uint64_t count_of_kind) noexcept {
@@ -253,7 +255,7 @@ private:
     ring ring_;
     // The cold part: one cache line after the ring's.
     alignas(cache_line) waitlist receivers_;  // waiting for an item
-    waitlist senders_;                          // waiting for room (bounded only)
+    waitlist senders_;                        // waiting for room (bounded only)
     std::unique_ptr<segment_queue<T>> segments_;
     std::atomic<std::uint64_t> ends_{0};
 };

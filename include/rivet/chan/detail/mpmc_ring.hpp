@@ -55,7 +55,8 @@ public:
             if (t & closed_bit) return push_status::closed;
             const std::size_t pos = t >> 1;
             slot& s = slots_[pos & mask_];
-            const auto turn = static_cast<std::ptrdiff_t>(s.seq.load(std::memory_order_acquire) - pos);
+            const auto turn =
+                static_cast<std::ptrdiff_t>(s.seq.load(std::memory_order_acquire) - pos);
             if (turn == 0) {
                 if (tail_.compare_exchange_weak(t, t + 2, std::memory_order_relaxed)) {
                     s.value.put(std::move(value));

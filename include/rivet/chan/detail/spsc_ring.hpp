@@ -30,7 +30,8 @@ public:
     spsc_ring(const spsc_ring&) = delete;
     spsc_ring& operator=(const spsc_ring&) = delete;
     ~spsc_ring() {
-        for (std::size_t h = head_.load(); h != tail_.load(); ++h) rx_slots_[h & rx_mask_].destroy();
+        for (std::size_t h = head_.load(); h != tail_.load(); ++h)
+            rx_slots_[h & rx_mask_].destroy();
         delete[] tx_slots_;
     }
 

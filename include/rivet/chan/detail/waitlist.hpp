@@ -36,7 +36,7 @@ namespace rivet::chan::detail {
 /// One waiting party: a task (woken through the runtime) or a thread
 /// (parked on a futex). Lives in the task's frame or the thread's stack.
 struct waiter : base::list_hook {
-    runtime::detail::wait_ticket ticket;  // a task's; null task for a thread
+    runtime::detail::wait_ticket ticket;   // a task's; null task for a thread
     std::atomic<std::uint32_t> signal{0};  // a thread's futex word: 1 once notified
     bool notified = false;                 // under the waitlist's lock
 };
