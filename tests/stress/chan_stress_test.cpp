@@ -254,6 +254,25 @@ TEST(chan_stress, mpmc_unbounded_mixed_ends) {
                                .unbounded = true});
 }
 
+TEST(chan_stress, mpmc_rendezvous_mixed_ends) {
+    stress<chan::shape::mpmc>({.task_producers = 2,
+                               .thread_producers = 2,
+                               .task_consumers = 2,
+                               .thread_consumers = 2,
+                               .per_producer = scaled(10'000),
+                               .capacity = 0});
+}
+
+TEST(chan_stress, mpmc_rendezvous_waits_cut_short_lose_and_duplicate_nothing) {
+    stress<chan::shape::mpmc>({.task_producers = 2,
+                               .thread_producers = 2,
+                               .task_consumers = 2,
+                               .thread_consumers = 2,
+                               .per_producer = scaled(5'000),
+                               .capacity = 0,
+                               .timeouts = true});
+}
+
 TEST(chan_stress, mpmc_waits_cut_short_lose_and_duplicate_nothing) {
     stress<chan::shape::mpmc>({.task_producers = 2,
                                .thread_producers = 2,

@@ -52,8 +52,10 @@ namespace detail {
 
 template <class T, shape S>
 channel_pair<T, S> make_channel(std::size_t capacity, bool is_unbounded) {
-    if (!is_unbounded && capacity == 0) {
-        throw std::invalid_argument("rivet: a bounded channel needs a capacity of at least 1");
+    if (!is_unbounded && capacity == 0 && S != shape::mpmc) {
+        throw std::invalid_argument(
+            "rivet: a bounded channel needs a capacity of at least 1 (0, a rendezvous, is mpmc "
+            "only)");
     }
     auto* ch = new channel<T, S>(capacity, is_unbounded);
     return {sender<T, S>(ch), receiver<T, S>(ch)};
@@ -91,7 +93,8 @@ channel_pair<T, shape::spmc> spmc(unbounded_t) {
     return detail::make_channel<T, shape::spmc>(0, true);
 }
 
-/// A multi-producer multi-consumer channel.
+/// A multi-producer multi-consumer channel. Capacity 0 makes a rendezvous:
+/// a send completes when a receiver takes its item (try_send never succeeds).
 template <class T>
 channel_pair<T, shape::mpmc> mpmc(std::size_t capacity) {
     return detail::make_channel<T, shape::mpmc>(capacity, false);

@@ -2,9 +2,10 @@
 // operations on it (try, wait as a task, wait as a thread).
 //
 // The queue is a ring for a bounded channel (spsc_ring for spsc, mpmc_ring
-// for the other shapes) and a segment_queue for an unbounded one; the
-// handles do not see which. Two waitlists hold the receivers waiting for an
-// item and the senders waiting for room (see waitlist.hpp for the protocol).
+// for the other shapes), a segment_queue for an unbounded one, and a
+// rendezvous for an mpmc channel of capacity 0; the handles do not see which. Two waitlists hold
+// the receivers waiting for an item and the senders waiting for room (see waitlist.hpp for the
+// protocol).
 //
 // Lifetime: `ends_` counts the handles, senders in its high half. The last
 // sender closes the channel, the last receiver too (nobody would receive),
@@ -19,6 +20,7 @@
 #include <rivet/base/atomic.hpp>
 #include <rivet/base/spinlock.hpp>
 #include <rivet/chan/detail/mpmc_ring.hpp>
+#include <rivet/chan/detail/rendezvous.hpp>
 #include <rivet/chan/detail/segment_queue.hpp>
 #include <rivet/chan/detail/spsc_ring.hpp>
 #include <rivet/chan/detail/waitlist.hpp>
@@ -27,6 +29,7 @@
 #include <rivet/runtime/task.hpp>
 #include <stdexcept>
 #include <type_traits>
+#include <utility>
 
 namespace rivet::chan {
 
@@ -58,10 +61,15 @@ public:
     static constexpr std::uint64_t one_receiver = 1;
     static constexpr std::uint64_t one_sender = std::uint64_t{1} << 32;
 
-    /// A bounded channel of `capacity`, or an unbounded one (`capacity` unused).
+    /// A bounded channel of `capacity` (0: a rendezvous, mpmc only), or an
+    /// unbounded one (`capacity` unused).
     channel(std::size_t capacity, bool unbounded)
-        : ring_(unbounded ? 1 : capacity),
-          segments_(unbounded ? std::make_unique<segment_queue<T>>() : nullptr) {}
+        : ring_(unbounded || capacity == 0 ? 1 : capacity),
+          segments_(unbounded ? std::make_unique<segment_queue<T>>() : nullptr) {
+        if constexpr (S == shape::mpmc) {
+            if (!unbounded && capacity == 0) rendezvous_ = std::make_unique<rendezvous<T>>();
+        }
+    }
     channel(const channel&) = delete;
     channel& operator=(const channel&) = delete;
 
@@ -76,28 +84,23 @@ public:
 
     // State.
 
-    [[nodiscard]] bool bounded() const noexcept { return segments_ == nullptr; }
     [[nodiscard]] std::size_t capacity() const noexcept {
-        return bounded() ? ring_.capacity() : SIZE_MAX;
+        return with_queue([](auto& q) { return q.capacity(); });
     }
     [[nodiscard]] std::size_t size() const noexcept {
-        return bounded() ? ring_.size() : segments_->size();
+        return with_queue([](auto& q) { return q.size(); });
     }
     [[nodiscard]] bool closed() const noexcept {
-        return bounded() ? ring_.closed() : segments_->closed();
+        return with_queue([](auto& q) { return q.closed(); });
     }
     /// Closed and drained: receivers have seen everything.
     [[nodiscard]] bool ended() const noexcept {
-        return bounded() ? ring_.ended() : segments_->ended();
+        return with_queue([](auto& q) { return q.ended(); });
     }
 
     /// Closes the channel and wakes every waiting party.
     void close() noexcept {
-        if (bounded()) {
-            ring_.close();
-        } else {
-            segments_->close();
-        }
+        with_queue([](auto& q) { q.close(); });
         base::light_barrier(receivers_.count());
         receivers_.notify_all();
         base::light_barrier(senders_.count());
@@ -108,7 +111,7 @@ public:
 
     template <class U>
     push_status try_send(U& value) {
-        const push_status st = bounded() ? ring_.try_push(value) : segments_->try_push(value);
+        const push_status st = with_queue([&value](auto& q) { return q.try_push(value); });
         if (st == push_status::ok) {
             base::light_barrier(receivers_.count());
             receivers_.notify_one();
@@ -117,8 +120,8 @@ public:
     }
 
     std::optional<T> try_recv() {
-        std::optional<T> value = bounded() ? ring_.try_pop() : segments_->try_pop();
-        if (value && bounded()) {
+        std::optional<T> value = with_queue([](auto& q) { return q.try_pop(); });
+        if (value && uses_ring()) {  // room for a waiting sender
             base::light_barrier(senders_.count());
             senders_.notify_one();
         }
@@ -129,6 +132,10 @@ public:
     // entered after a try failed.
 
     runtime::task<void> send_slow(T& value) {
+        if (rendezvous<T>* r = rendezvous_queue()) {
+            co_await r->send(value, receivers_);
+            co_return;
+        }
         waiter w;
         for (;;) {
             const bool notified = co_await suspend(senders_, w, [this] { return has_room(); });
@@ -164,6 +171,8 @@ public:
 
     /// Throws send_error when closed, runtime::timeout_error at `deadline`.
     void send_blocking(T& value, clock::time_point deadline) {
+        if (rendezvous<T>* r = rendezvous_queue())
+            return r->send_blocking(value, receivers_, deadline);
         waiter w;
         for (int spin = 0;; ++spin) {
             switch (try_send(value)) {
@@ -205,6 +214,32 @@ public:
     [[nodiscard]] bool has_items() const noexcept { return size() != 0 || ended(); }
 
 private:
+    struct no_rendezvous {};
+
+    [[nodiscard]] bool uses_ring() const noexcept {
+        return segments_ == nullptr && rendezvous_queue() == nullptr;
+    }
+    [[nodiscard]] rendezvous<T>* rendezvous_queue() const noexcept {
+        if constexpr (S == shape::mpmc) {
+            return rendezvous_.get();
+        } else {
+            return nullptr;
+        }
+    }
+    /// Calls `f` with the queue in use.
+    template <class F>
+    decltype(auto) with_queue(F&& f) {
+        if (segments_ != nullptr) return f(*segments_);
+        if (rendezvous<T>* r = rendezvous_queue()) return f(*r);
+        return f(ring_);
+    }
+    template <class F>
+    decltype(auto) with_queue(F&& f) const {
+        if (segments_ != nullptr) return f(std::as_const(*segments_));
+        if (const rendezvous<T>* r = rendezvous_queue()) return f(*r);
+        return f(ring_);
+    }
+
     [[nodiscard]] bool has_room() const noexcept { return size() < capacity() || closed(); }
 
     void drop(std::uint64_t one, std::uint64_t count_of_kind) noexcept {
@@ -258,6 +293,10 @@ private:
     waitlist senders_;                        // waiting for room (bounded only)
     std::unique_ptr<segment_queue<T>> segments_;
     std::atomic<std::uint64_t> ends_{0};
+    // Only an mpmc channel can be a rendezvous; the others spend no byte on it.
+    [[no_unique_address]] std::conditional_t<S == shape::mpmc, std::unique_ptr<rendezvous<T>>,
+                                             no_rendezvous>
+        rendezvous_;
 };
 
 }  // namespace detail

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -97,6 +98,7 @@ public:
         return value;
     }
 
+    [[nodiscard]] std::size_t capacity() const noexcept { return SIZE_MAX; }
     [[nodiscard]] std::size_t size() const noexcept {
         std::lock_guard lock(lock_);
         return size_;
