@@ -38,6 +38,31 @@ TEST(channel_wait, tasks_on_two_workers_pass_every_item_in_order) {
     EXPECT_EQ(rt::block_on(main(), {.workers = 2}), 100'000);
 }
 
+TEST(channel_wait, a_task_whose_channel_is_always_ready_lets_others_run) {
+    // One worker: a sender that never has to wait must still yield, or the
+    // other task would run only after it. (Also bounds the stack in builds
+    // without tail calls: a million sends complete at once here.)
+    auto main = []() -> rt::task<bool> {
+        auto [tx, rx] = chan::mpsc<int>(chan::unbounded);
+        auto ran = std::make_shared<std::atomic<bool>>(false);
+        auto other = rt::spawn(
+            [](std::shared_ptr<std::atomic<bool>> ran) -> rt::task<void> {
+                ran->store(true);
+                co_return;
+            },
+            ran);
+        bool ran_meanwhile = false;
+        for (int i = 0; i < 1'000'000; ++i) {
+            co_await tx.send(i);
+            if (i == 999'999) ran_meanwhile = ran->load();
+        }
+        for (int i = 0; i < 1'000'000; ++i) (void)co_await rx.recv();
+        co_await other;
+        co_return ran_meanwhile;
+    };
+    EXPECT_TRUE(rt::block_on(main(), {.workers = 1}));
+}
+
 TEST(channel_wait, closing_wakes_every_waiting_receiver_with_the_end) {
     auto main = []() -> rt::task<int> {
         auto [tx, rx] = chan::mpmc<int>(4);

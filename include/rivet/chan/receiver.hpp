@@ -51,14 +51,22 @@ public:
             detail::channel<T, S>* ch;
             std::optional<T> value;
             runtime::task<std::optional<T>> slow;
+            bool done = false;
 
             bool await_ready() {
                 value = ch->try_recv();
-                if (value || ch->ended()) return true;
+                if (value || ch->ended()) {
+                    done = true;
+                    return detail::keep_running();
+                }
                 runtime::this_task::throw_if_cancelled();
                 return false;
             }
             std::coroutine_handle<> await_suspend(std::coroutine_handle<> h) {
+                if (done) {
+                    detail::yield_to_queue(h);
+                    return std::noop_coroutine();
+                }
                 slow = ch->recv_slow();
                 return slow.operator co_await().await_suspend(h);
             }
@@ -67,7 +75,7 @@ public:
                 return std::move(value);
             }
         };
-        return awaiter{ch_, std::nullopt, {}};
+        return awaiter{ch_, std::nullopt, {}, false};
     }
 
     /// Receives from a plain thread: spins briefly, then parks. Empty at the

@@ -136,7 +136,10 @@ requires(sizeof...(Receivers) >
     using sel = detail::selector<Receivers...>;
     sel s(rxs...);
     std::size_t taken = 0;
-    if (auto r = s.try_all(detail::select_start(sel::n), taken)) co_return std::move(*r);
+    if (auto r = s.try_all(detail::select_start(sel::n), taken)) {
+        if (!detail::keep_running()) co_await detail::requeue{};
+        co_return std::move(*r);
+    }
     std::array<detail::waiter, sel::n> ws;
     std::array<bool, sel::n> notified{};
     const auto lists = s.lists();

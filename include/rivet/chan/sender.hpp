@@ -51,11 +51,13 @@ public:
             detail::channel<T, S>* ch;
             T value;
             runtime::task<void> slow;
+            bool sent = false;
 
             bool await_ready() {
                 switch (ch->try_send(value)) {
                     case detail::push_status::ok:
-                        return true;
+                        sent = true;
+                        return detail::keep_running();
                     case detail::push_status::closed:
                         throw send_error<T>(std::move(value));
                     case detail::push_status::full:
@@ -65,6 +67,10 @@ public:
                 return false;
             }
             std::coroutine_handle<> await_suspend(std::coroutine_handle<> h) {
+                if (sent) {
+                    detail::yield_to_queue(h);
+                    return std::noop_coroutine();
+                }
                 slow = ch->send_slow(value);
                 return slow.operator co_await().await_suspend(h);
             }
@@ -72,7 +78,7 @@ public:
                 if (slow.valid()) slow.operator co_await().await_resume();
             }
         };
-        return awaiter{ch_, std::move(value), {}};
+        return awaiter{ch_, std::move(value), {}, false};
     }
 
     /// Sends `value` from a plain thread: spins briefly, then parks. Throws

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <coroutine>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -39,6 +40,31 @@ enum class shape { spsc, mpsc, spmc, mpmc };
 namespace detail {
 
 using clock = std::chrono::steady_clock;
+
+/// Whether a task whose channel operation completed at once may go on
+/// running. Each such operation spends one unit of the task's budget (see
+/// runtime::detail::budget): a task that always finds its channel ready
+/// yields now and then, so it cannot hold its worker, and a loop of
+/// operations completing at once cannot grow the stack in builds where GCC
+/// does not turn symmetric transfer into a tail call.
+inline bool keep_running() noexcept {
+    return runtime::detail::current_task() == nullptr || runtime::detail::spend_budget();
+}
+
+/// Requeues the running task at `h` (it ran out of budget).
+inline void yield_to_queue(std::coroutine_handle<> h) noexcept {
+    runtime::detail::task_core* t = runtime::detail::current_task();
+    t->resume_point = h;
+    t->wake_current();
+}
+
+/// Awaited when keep_running() said no: requeues the task. Unlike
+/// this_task::yield it never throws, so an item already taken is not lost.
+struct requeue {
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) const noexcept { yield_to_queue(h); }
+    void await_resume() const noexcept {}
+};
 
 /// Now plus `timeout`, saturating (the maximum means no deadline).
 inline clock::time_point deadline_after(std::chrono::nanoseconds timeout) noexcept {
