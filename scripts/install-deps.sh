@@ -12,7 +12,7 @@ packages=(
     # tests
     libgtest-dev libgmock-dev libclang-rt-14-dev netcat-openbsd python3
     # benchmarks: Google Benchmark and the peers measured beside rivet
-    libbenchmark-dev libboost1.81-dev libtbb-dev golang-go
+    libbenchmark-dev libboost1.81-dev libtbb-dev golang-go libspdlog-dev libgoogle-glog-dev
 )
 
 missing=()
