@@ -52,6 +52,12 @@ public:
         return local_context(detail::current_bindings(), /*add_ref=*/true);
     }
 
+    /// Takes over one reference to a chain, as current_bindings() holds
+    /// one (for code that must store a context as a raw pointer: a logger's ring).
+    [[nodiscard]] static local_context adopt(detail::local_binding* head) noexcept {
+        return local_context(head, /*add_ref=*/false);
+    }
+
     /// True when nothing is bound.
     [[nodiscard]] bool empty() const noexcept { return head_ == nullptr; }
 
