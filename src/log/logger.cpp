@@ -55,6 +55,10 @@ std::byte* on_full(const logger& lg, thread_buffer& buf, std::uint32_t n) noexce
     // Block: the backend is draining (or about to: wake it); back off from
     // spinning to yielding to short sleeps so a slow sink does not burn a core.
     for (unsigned attempt = 0;; ++attempt) {
+        if (backend_stopped.load(std::memory_order_acquire)) {
+            lg.count_drop();  // exiting: the backend will not drain this ring again
+            return nullptr;
+        }
         wake_backend();
         if (std::byte* p = buf.reserve(n)) return p;
         if (attempt < 64) {
@@ -68,9 +72,9 @@ std::byte* on_full(const logger& lg, thread_buffer& buf, std::uint32_t n) noexce
 }
 
 void write_now(const record_header& h, const std::byte* args) noexcept {
-    thread_local renderer* mine = new renderer;  // leaked: used by exiting threads too
+    thread_local renderer mine;
     std::lock_guard lock(sink_lock());
-    mine->write(h, args, current_thread_id());
+    mine.write(h, args, current_thread_id());
     // Sync mode promises the line is out when the call returns.
     for (const auto& s : h.from->sinks()) s->flush();
 }
