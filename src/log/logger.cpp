@@ -52,8 +52,7 @@ std::byte* on_full(const logger& lg, thread_buffer& buf, std::uint32_t n) noexce
         lg.count_drop();
         return nullptr;
     }
-    // Block: the backend is draining (or about to: wake it); back off from
-    // spinning to yielding to short sleeps so a slow sink does not burn a core.
+    // Block: the backend is draining (or about to: wake it).
     for (unsigned attempt = 0;; ++attempt) {
         if (backend_stopped.load(std::memory_order_acquire)) {
             lg.count_drop();  // exiting: the backend will not drain this ring again
@@ -61,12 +60,12 @@ std::byte* on_full(const logger& lg, thread_buffer& buf, std::uint32_t n) noexce
         }
         wake_backend();
         if (std::byte* p = buf.reserve(n)) return p;
-        if (attempt < 64) {
+        // Yielding would take the CPU from the backend that must make the
+        // room (with more producers than cores): sleep after a short spin.
+        if (attempt < 32) {
             _mm_pause();
-        } else if (attempt < 256) {
-            std::this_thread::yield();
         } else {
-            std::this_thread::sleep_for(std::chrono::microseconds(50));
+            std::this_thread::sleep_for(std::chrono::microseconds(20));
         }
     }
 }

@@ -37,6 +37,11 @@ void append_fields(std::span<const field_view> fields, std::string& out) {
     }
 }
 
+void append_int(std::uint32_t n, std::string& out) {
+    fmt::format_int text(n);
+    out.append(text.data(), text.size());
+}
+
 }  // namespace
 
 pattern::pattern() : pattern(default_pattern) {}
@@ -105,7 +110,7 @@ void pattern::format(const record& r, std::string& out) const {
             case part::source:
                 out += base_name(r.file);
                 out += ':';
-                fmt::format_to(std::back_inserter(out), "{}", r.line);
+                append_int(r.line, out);
                 break;
             case part::function:
                 out += r.function;

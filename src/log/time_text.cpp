@@ -33,9 +33,10 @@ void append_time(std::int64_t time_ns, char separator, std::string& out) {
     }
     out += cached;
     out[out.size() - 9] = separator;  // the cache may hold the other separator
-    char frac[16];
-    std::snprintf(frac, sizeof frac, ".%06d", static_cast<int>(us));
-    out += frac;
+    // Six digits by hand: snprintf here was a tenth of the backend's time.
+    char frac[7] = {'.'};
+    for (int i = 6; i >= 1; --i, us /= 10) frac[i] = static_cast<char>('0' + us % 10);
+    out.append(frac, sizeof frac);
 }
 
 }  // namespace rivet::log::detail
