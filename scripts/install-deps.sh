@@ -13,7 +13,7 @@ packages=(
     libgtest-dev libgmock-dev libclang-rt-14-dev netcat-openbsd python3
     # benchmarks: Google Benchmark and the peers measured beside rivet
     libbenchmark-dev libboost1.81-dev libtbb-dev golang-go
-    libconcurrentqueue-dev libreaderwriterqueue-dev
+    libconcurrentqueue-dev libreaderwriterqueue-dev libspdlog-dev libgoogle-glog-dev
 )
 
 missing=()

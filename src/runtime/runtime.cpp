@@ -8,7 +8,15 @@ namespace rivet::runtime {
 
 namespace detail {
 
-void start_spawned_on(scheduler& sched, task_core* t) { sched.spawn(t); }
+void start_spawned_on(scheduler& sched, task_core* t) {
+    // Every way of starting a task passes here, on the spawner's thread: the
+    // new task inherits the spawner's task_local context.
+    if (local_binding* inherited = current_bindings()) {
+        inherited->add_ref();
+        t->locals = inherited;
+    }
+    sched.spawn(t);
+}
 
 void start_spawned(task_core* t) {
     scheduler* sched = current_scheduler();

@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <rivet/base/intrusive_list.hpp>
 #include <rivet/base/spinlock.hpp>
+#include <rivet/runtime/detail/local_binding.hpp>
 #include <string>
 
 namespace rivet::runtime::detail {
@@ -110,6 +111,13 @@ public:
         return scope->cancelled.load(std::memory_order_relaxed);
     }
 
+    task_core() noexcept = default;
+    task_core(const task_core&) = delete;
+    task_core& operator=(const task_core&) = delete;
+    ~task_core() {
+        if (locals) locals->release();
+    }
+
     void add_ref() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
     void release() noexcept {
         if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) vtbl->destroy(this);
@@ -137,6 +145,10 @@ public:
     const char* name = "task";
     task_registry* home = nullptr;  // see src/runtime/task_registry.hpp
     const vtable* vtbl = nullptr;
+    // The task's task_local bindings (one reference, or null): set from the
+    // spawner's context when the task starts, replaced by bind() and its
+    // scopes, released with the core. See <rivet/runtime/task_local.hpp>.
+    local_binding* locals = nullptr;
 
     // Cancellation: the innermost open scope, and the task's own node.
     cancel_node* scope = &cancel_root;

@@ -1,0 +1,42 @@
+// line_sink: what every descriptor-backed sink shares: lay a record out as a
+// text (pattern) or JSON line into an fd_writer's buffer.
+#pragma once
+
+#include <rivet/log/sink.hpp>
+#include <utility>
+
+#include "fd_writer.hpp"
+
+namespace rivet::log::detail {
+
+/// Appends `r` and a newline to `out`.
+inline void append_line(const record& r, const pattern& p, line_format format, std::string& out) {
+    if (format == line_format::json) {
+        format_json(r, out);
+    } else {
+        p.format(r, out);
+    }
+    out += '\n';
+}
+
+/// A sink that writes lines to a descriptor (a file, the console).
+class line_sink : public sink {
+public:
+    template <class... WriterArgs>
+    line_sink(pattern p, line_format format, WriterArgs&&... writer_args)
+        : out_(std::forward<WriterArgs>(writer_args)...), pattern_(std::move(p)), format_(format) {}
+
+    void write(const record& r) override {
+        append_line(r, pattern_, format_, out_.buffer());
+        out_.maybe_write();
+    }
+    void flush() override { out_.write_out(); }
+    [[nodiscard]] std::uint64_t errors() const noexcept override { return out_.errors(); }
+
+protected:
+    fd_writer out_;
+    pattern pattern_;
+    line_format format_;
+};
+
+}  // namespace rivet::log::detail
