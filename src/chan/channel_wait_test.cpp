@@ -242,6 +242,7 @@ TEST(channel_wait, send_many_stops_at_a_close_and_keeps_the_rest) {
         std::vector<int> items{1, 2, 3, 4};
         auto closer = rt::spawn(
             [](chan::receiver<int, chan::shape::spsc> rx) -> rt::task<void> {
+                while (rx.size() < 2) co_await rt::sleep_for(1ms);  // the sender waits for room
                 co_await rt::sleep_for(5ms);
                 rx.close();
             },

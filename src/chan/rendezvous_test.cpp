@@ -34,7 +34,8 @@ TEST(rendezvous, a_send_completes_only_when_a_receiver_takes_the_item) {
                 sent->store(true);
             },
             tx, sent);
-        co_await rt::sleep_for(10ms);
+        for (int i = 0; i < 1000 && rx.size() == 0; ++i) co_await rt::sleep_for(1ms);
+        co_await rt::sleep_for(5ms);
         const bool early = sent->load();
         EXPECT_EQ(rx.size(), 1u);  // one send waiting
         auto v = co_await rx.recv();
