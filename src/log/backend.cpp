@@ -1,7 +1,6 @@
 #include "backend.hpp"
 
 #include <linux/futex.h>
-#include <linux/membarrier.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,23 +29,8 @@ void futex_wake(std::atomic<std::uint32_t>& word) noexcept {
               nullptr, 0);
 }
 
-// The process-wide barrier the parking protocol needs (thread_buffer.hpp).
-// ThreadSanitizer does not model membarrier, so its builds keep the fences.
-bool register_membarrier() noexcept {
-#if defined(__SANITIZE_THREAD__)
-    return false;
-#else
-    return ::syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
-#endif
-}
-
-void process_barrier() noexcept {
-    if (producers_fence.load(std::memory_order_relaxed)) {
-        base::store_load_barrier(backend_sleeping);
-    } else {
-        ::syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
-    }
-}
+// The heavy half of the parking protocol's barrier (thread_buffer.hpp).
+void process_barrier() noexcept { base::heavy_barrier(backend_sleeping); }
 
 void stop_at_exit() noexcept {
     if (backend* b = the_backend.load(std::memory_order_acquire)) b->stop();
@@ -88,7 +72,7 @@ backend::backend(backend_config config)
       ring_bytes_(config.ring_bytes),
       last_flush_(std::chrono::steady_clock::now()) {
     calibrate_ticks();
-    if (register_membarrier()) producers_fence.store(false, std::memory_order_relaxed);
+    (void)base::membarrier_available();  // registration can take milliseconds: not in a log call
     thread_ = std::thread([this] { run(); });
     thread_id_ = thread_.get_id();
 }

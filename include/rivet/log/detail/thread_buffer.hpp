@@ -14,13 +14,14 @@
 // only). The backend, before it sleeps, sets the flag and then forces a full
 // barrier on every thread of the process (membarrier, the asymmetric half of
 // Dekker's handshake) before it looks at the rings one last time, so either
-// it sees the record or the producer sees the flag. Without membarrier (old
-// kernels, ThreadSanitizer builds) producers use a seq_cst fence instead.
+// it sees the record or the producer sees the flag (base::light_barrier and
+// base::heavy_barrier, which fall back to fences where membarrier is missing).
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <rivet/base/atomic.hpp>
 #include <rivet/log/detail/call.hpp>
 #include <rivet/log/level.hpp>
 #include <rivet/runtime/detail/local_binding.hpp>
@@ -51,8 +52,6 @@ struct record_header {
 
 /// Set by the backend while it sleeps (see the overview).
 inline std::atomic<std::uint32_t> backend_sleeping{0};
-/// True when producers must fence before reading backend_sleeping.
-inline std::atomic<bool> producers_fence{true};
 /// Wakes the backend (a futex wake), clearing backend_sleeping.
 void wake_backend() noexcept;
 
@@ -91,11 +90,7 @@ public:
     /// Producer: publishes the reserved record and wakes a sleeping backend.
     void commit() noexcept {
         write_pos_.store(head_, std::memory_order_release);
-        if (producers_fence.load(std::memory_order_relaxed)) {
-            std::atomic_thread_fence(std::memory_order_seq_cst);
-        } else {
-            std::atomic_signal_fence(std::memory_order_seq_cst);  // membarrier does the rest
-        }
+        base::light_barrier(backend_sleeping);  // the backend's heavy_barrier does the rest
         if (backend_sleeping.load(std::memory_order_relaxed)) [[unlikely]] {
             wake_backend();
         }
