@@ -3,6 +3,7 @@
 // decode: a path without '%' is returned as the view it was.
 #pragma once
 
+#include <rivet/http/query.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,11 +24,7 @@ bool split_target(std::string_view target, target_parts& out) noexcept;
 /// a malformed escape or an encoded NUL (the caller answers 400).
 std::string_view decode_path(std::string_view path, std::string& scratch);
 
-/// One query parameter, decoded ('+' is a space, %XX escapes).
-struct query_pair {
-    std::string_view name;
-    std::string_view value;
-};
+using query_pair = query_param;
 
 /// Parses "a=1&b=x+y" into `out`; decoded text lives in `scratch`, which is
 /// sized once up front so the views stay valid. A malformed escape is kept
