@@ -8,7 +8,7 @@ runtime::task<void> chain::run(std::size_t index) const {
     if (index < outer.size()) return outer[index](*req, *res, next_fn(this, index + 1));
     std::size_t i = index - outer.size();
     if (i < inner.size()) return inner[i](*req, *res, next_fn(this, index + 1));
-    return (*last)(*req, *res);
+    return guard != nullptr ? guard(*this) : (*last)(*req, *res);
 }
 
 }  // namespace rivet::http::detail

@@ -46,6 +46,11 @@ struct chain {
     const handler* last = nullptr;
     request* req = nullptr;
     response* res = nullptr;
+    /// When set, runs `last` instead of calling it directly: the connection
+    /// turns the handler's exceptions into responses there, inside the
+    /// middleware, so that they see the error's status.
+    runtime::task<void> (*guard)(const chain&) = nullptr;
+    void* context = nullptr;  // the guard's
 
     runtime::task<void> run(std::size_t index) const;
 };
