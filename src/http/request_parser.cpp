@@ -43,6 +43,8 @@ void request_parser::reset() {
     head_done_ = message_done_ = false;
     keep_alive_ = expect_continue_ = false;
     content_length_ = body_seen_ = 0;
+    chunk_left_ = 0;
+    crlf_pending_ = 0;
     error_status_ = 0;
     error_reason_ = "";
 }
@@ -73,6 +75,8 @@ parse_state request_parser::parse_head(const char* request, std::size_t size, st
     llhttp_errno_t err = llhttp_execute(&parser_, request + parsed, size - parsed);
     if (err == HPE_PAUSED && head_done_) {
         head_length_ = static_cast<std::size_t>(llhttp_get_error_pos(&parser_) - request);
+        // The whole head may arrive in one read: the limit holds either way.
+        if (head_length_ > limits_.max_head) return fail(431, "request head too large");
         if (!head_is_strict(request)) return parse_state::error;
         return parse_state::head_complete;
     }
@@ -133,6 +137,12 @@ bool request_parser::head_is_strict(const char* request) noexcept {
 parse_state request_parser::parse_body(const char* data, std::size_t size, std::size_t& consumed,
                                        std::vector<std::span<const char>>& pieces) {
     if (llhttp_get_errno(&parser_) == HPE_PAUSED) llhttp_resume(&parser_);
+    if (crlf_pending_ > 0) {  // the CRLF after the last chunk's data began in the previous bytes
+        unsigned n = size < crlf_pending_ ? static_cast<unsigned>(size) : crlf_pending_;
+        if (!check_crlf(data, 2 - crlf_pending_, n)) return parse_state::error;
+        crlf_pending_ -= n;
+    }
+    data_end_ = data + size;
     pieces_ = &pieces;
     llhttp_errno_t err = llhttp_execute(&parser_, data, size);
     pieces_ = nullptr;
@@ -197,8 +207,20 @@ int request_parser::on_headers_complete(llhttp_t* p) {
     return HPE_PAUSED;
 }
 
+bool request_parser::check_crlf(const char* at, unsigned from, unsigned count) noexcept {
+    static constexpr char crlf[] = "\r\n";
+    for (unsigned i = 0; i < count; ++i) {
+        if (at[i] != crlf[from + i]) {
+            fail(400, "chunk data not followed by CRLF");
+            return false;
+        }
+    }
+    return true;
+}
+
 int request_parser::on_chunk_header(llhttp_t* p) {
     request_parser& s = self(p);
+    s.chunk_left_ = p->content_length;
     if (p->content_length > s.limits_.max_body - s.body_seen_) {
         s.fail(413, "request body too large");
         return -1;
@@ -212,6 +234,20 @@ int request_parser::on_body(llhttp_t* p, const char* at, std::size_t n) {
     if (s.body_seen_ > s.limits_.max_body) {
         s.fail(413, "request body too large");
         return -1;
+    }
+    if ((p->flags & F_CHUNKED) != 0) {
+        if (n > s.chunk_left_) {
+            s.fail(400, "chunk longer than its size");
+            return -1;
+        }
+        s.chunk_left_ -= n;
+        if (s.chunk_left_ == 0) {
+            const char* after = at + n;
+            auto available = static_cast<std::size_t>(s.data_end_ - after);
+            unsigned now = available < 2 ? static_cast<unsigned>(available) : 2;
+            if (!s.check_crlf(after, 0, now)) return -1;
+            s.crlf_pending_ = 2 - now;
+        }
     }
     if (s.pieces_ != nullptr) s.pieces_->push_back({at, n});
     return 0;

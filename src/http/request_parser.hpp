@@ -122,6 +122,13 @@ private:
     std::uint64_t content_length_ = 0;
     std::uint64_t body_seen_ = 0;
     std::vector<std::span<const char>>* pieces_ = nullptr;
+    // llhttp 8 accepts a chunk's data without the CRLF that must follow it
+    // ("3\r\nabcdef..." reads "def" as the next chunk's size): a smuggling
+    // vector, so rivet checks those two bytes itself.
+    const char* data_end_ = nullptr;  // end of the bytes given to parse_body
+    std::uint64_t chunk_left_ = 0;    // data bytes left in the current chunk
+    unsigned crlf_pending_ = 0;       // bytes of that CRLF not seen yet (next call)
+    bool check_crlf(const char* at, unsigned from, unsigned count) noexcept;
 
     int error_status_ = 0;
     const char* error_reason_ = "";

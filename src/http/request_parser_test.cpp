@@ -165,7 +165,22 @@ INSTANTIATE_TEST_SUITE_P(
         "GET / HTTP/1.1\r\n Host: x\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n",
         "GET / HTTP/1.1\r\n\r\n", "GET / HTTP/1.1\r\nHo\x01st: x\r\n\r\n",
         "GET / HTTP/9.9\r\nHost: x\r\n\r\n", "GET /\x7f HTTP/1.1\r\nHost: x\r\n\r\n",
-        "G@T / HTTP/1.1\r\nHost: x\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\r\nX: a\rb\r\n\r\n"));
+        "G@T / HTTP/1.1\r\nHost: x\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\r\nX: a\rb\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcdef\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\n0\r\n\r\n"));
+
+TEST(request_parser, chunk_crlf_split_across_reads_is_checked) {
+    std::string text =
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+    for (std::size_t step = 1; step < 8; ++step) {
+        outcome o = parse(text, step);
+        EXPECT_EQ(o.state, parse_state::message_complete) << step;
+        EXPECT_EQ(o.body, "abc") << step;
+    }
+    std::string bad = text;
+    bad[bad.find("abc") + 4] = 'x';  // "abc\rx"
+    for (std::size_t step = 1; step < 8; ++step) EXPECT_EQ(parse(bad, step).status, 400) << step;
+}
 
 }  // namespace
 }  // namespace rivet::http::detail
