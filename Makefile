@@ -1,7 +1,7 @@
 # rivet's entry points. On a fresh Debian 12 machine `make run` and
 # `make test` install what is missing, build what they need, and run.
 #
-#   make run            build (debug) and start the example service
+#   make run            build (debug) and start the example HTTP service (examples/service)
 #   make test           unit + stress tests under ASan+UBSan, concurrency tests under TSan,
 #                       then each libFuzzer target briefly (make fuzz, FUZZ_SECONDS each)
 #   make bench          every benchmark suite (release build); results in build/bench/
@@ -26,7 +26,7 @@ build-release: deps
 	cmake --build --preset release -j $(JOBS)
 
 run: build-debug
-	./build/debug/examples/echo/echo
+	./build/debug/examples/service/service $(ADDRESS)
 
 test-asan: deps
 	cmake --preset asan >/dev/null
@@ -54,6 +54,8 @@ fuzz: deps
 test: test-asan test-tsan fuzz
 
 bench: $(addprefix bench-,$(BENCH_SUITES))
+
+ADDRESS ?= 127.0.0.1:8080
 
 bench-%: build-release
 	bench/$*/run.sh

@@ -15,7 +15,8 @@ packages=(
     libbenchmark-dev libboost1.81-dev libtbb-dev golang-go
     # HTTP benchmarks: the load generator and the servers rivet is measured against
     # (fastify comes from the npm registry, see bench/http/run.sh)
-    wrk nginx-light h2o nodejs python3-starlette python3-uvicorn python3-uvloop libcpp-httplib-dev
+    wrk nginx-light libnginx-mod-http-echo h2o nodejs python3-starlette python3-uvicorn
+    python3-uvloop python3-httptools libcpp-httplib-dev
 )
 # npm (for fastify) comes with nodejs on some setups (NodeSource's package
 # conflicts with Debian's npm); ask for Debian's only when none is present.
