@@ -158,7 +158,7 @@ if [ -x build/release/src/http/http_micro_bench ]; then
 import json, sys
 for b in json.load(sys.stdin)["benchmarks"]:
     kind, n = b["name"].split("/")
-    print(f"router_{kind} rivet routes={n} ns {b[\"cpu_time\"]:.2f}")
+    print("router_%s rivet routes=%s ns %.2f" % (kind, n, b["cpu_time"]))
 ' >> "$raw"
 fi
 

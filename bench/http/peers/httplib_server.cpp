@@ -5,11 +5,11 @@
 #include <simdjson.h>
 
 #include <cstdlib>
-#define CPPHTTPLIB_THREAD_POOL_COUNT 64
 #include <httplib.h>
 
 int main(int argc, char** argv) {
     httplib::Server server;
+    server.new_task_queue = [] { return new httplib::ThreadPool(64); };
     server.Get("/plaintext", [](const httplib::Request&, httplib::Response& res) {
         res.set_content("Hello, World!", "text/plain; charset=utf-8");
     });
