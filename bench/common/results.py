@@ -4,7 +4,7 @@
 Input: a text file, one measurement per line:
     <case> <impl> <params> <unit> <value>
 (params without spaces, e.g. workers=1,n=1000000). Units are lower-is-better
-(ns, bytes...) except rates, whose unit ends in "_per_s" (req_per_s,
+(ns, bytes...) except rates, whose unit has "_per_" in it (req_per_s,
 req_per_cpu_s). Output: build/bench/<suite>.json,
 
     {"suite", "commit", "dirty", "env": {cpu, cores, kernel, compiler, flags},
@@ -74,7 +74,7 @@ def main():
     for r in results:
         if r["impl"] != "rivet" and r["case"] in rivet and rivet[r["case"]]["median"] > 0:
             mine = rivet[r["case"]]["median"]
-            if r["unit"].endswith("_per_s"):
+            if "_per_" in r["unit"]:
                 value = mine / r["median"] if r["median"] > 0 else float("inf")
             else:
                 value = r["median"] / mine
