@@ -45,10 +45,11 @@ task<std::size_t> tcp_stream::read(std::span<std::byte> buffer) {
     int fd = socket_.get();
     for (;;) {
         std::uint64_t seen = s.read.edges.load(std::memory_order_acquire);
-        if (seen == drained_at_) {
+        if (seen == drained_at_ && !s.read_hangup.load(std::memory_order_relaxed)) {
             // The last read emptied the socket and no edge came since: any
             // data arriving after that recv brings an edge (edge-triggered
-            // epoll reports every arrival), so wait for it first.
+            // epoll reports every arrival), so wait for it first. Not once
+            // the peer's FIN was seen: end of stream brings no further edge.
             co_await io_wait{s, s.read, seen};
             continue;
         }
