@@ -51,7 +51,9 @@ start() {
         node) setsid $pin node bench/http/peers/node_server.js "$port" & ;;
         fastify) NODE_PATH="$work/node/node_modules" setsid $pin node bench/http/peers/fastify_server.js "$port" & ;;
         starlette-asyncio | starlette-uvloop)
-            setsid $pin python3 -m uvicorn --app-dir bench/http/peers starlette_app:app \
+            # Debian's interpreter: the packages are installed for it, not for
+            # whatever python3 comes first on PATH.
+            setsid $pin /usr/bin/python3 -m uvicorn --app-dir bench/http/peers starlette_app:app \
                 --host 127.0.0.1 --port "$port" --loop "${impl#starlette-}" --http httptools \
                 --no-access-log --log-level warning & ;;
         nginx)
