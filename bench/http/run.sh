@@ -3,10 +3,10 @@
 # http, fastify, Starlette on uvicorn (asyncio and uvloop) and cpp-httplib.
 #
 # Each server runs pinned to core 0 (taskset), wrk (1 thread, 50
-# connections) pinned to core 1. For each repetition, each server in turn
-# is started, warmed up (1 s), then measured on the three workloads
-# (DURATION s each): GET /plaintext, GET /json, POST /echo of reference
-# 004's 86-byte JSON. The server's CPU time (user + system, every process
+# connections) pinned to core 1. All servers start (and are warmed up, 1 s)
+# first; then, for each repetition and each workload (DURATION s each:
+# GET /plaintext, GET /json, POST /echo of reference 004's 86-byte JSON),
+# the servers are measured one after the other. The server's CPU time (user + system, every process
 # and thread of its session) is read from /proc around each measurement,
 # so requests per server-CPU-second stays meaningful when wrk, not the
 # server, is the bottleneck. Then rivet and nginx with 16-deep pipelining,
@@ -136,20 +136,33 @@ script_for() {
     esac
 }
 
+# Every server is started once, up front (each idle until wrk reaches it),
+# so that the measurements of one workload alternate servers back to back:
+# on a shared machine, load from elsewhere then hits all servers alike
+# instead of whichever happened to run during a burst.
+declare -A pids ports
 port=$((20000 + RANDOM % 20000))
+for impl in rivet $peers; do
+    port=$((port + 1))
+    start "$impl" "$port"
+    pids[$impl]=$server
+    ports[$impl]=$port
+    measure "$impl" "$port" warmup /plaintext bench/http/wrk/get.lua 1 0
+done
+trap 'for p in "${pids[@]}"; do server=$p; stop; done' EXIT
+
 for rep in $(seq 1 "$reps"); do
     echo "repetition $rep/$reps"
-    for impl in rivet $peers; do
-        port=$((port + 1))
-        start "$impl" "$port"
-        measure "$impl" "$port" warmup /plaintext bench/http/wrk/get.lua 1 0
-        for w in $workloads; do
-            measure "$impl" "$port" "$w" "/$w" "$(script_for "$w")" "$duration" 1
+    for w in $workloads; do
+        for impl in rivet $peers; do
+            server=${pids[$impl]}
+            measure "$impl" "${ports[$impl]}" "$w" "/$w" "$(script_for "$w")" "$duration" 1
         done
-        if [ "$impl" = rivet ] || [ "$impl" = nginx ]; then
-            measure "$impl" "$port" plaintext_pipelined16 /plaintext bench/http/wrk/pipeline.lua "$duration" 1
-        fi
-        stop
+    done
+    for impl in rivet nginx; do
+        [ -n "${pids[$impl]:-}" ] || continue
+        server=${pids[$impl]}
+        measure "$impl" "${ports[$impl]}" plaintext_pipelined16 /plaintext bench/http/wrk/pipeline.lua "$duration" 1
     done
 done
 

@@ -1,6 +1,7 @@
 // libFuzzer target for the request path: bytes from the network through the
 // parser (head and body, fed in two pieces at a point the input chooses) and,
-// for a head that parses, the target's decoding and the router's match.
+// for a head that parses, the target's decoding, the query's parsing and the
+// router's match (captures must be views of the path).
 // Invariants checked: every view the parser hands out lies inside the input,
 // and a message never claims more bytes than it was given.
 #include <cstddef>
@@ -10,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <rivet/http/router.hpp>
+
 #include "request_parser.hpp"
 #include "target.hpp"
 
@@ -17,6 +20,20 @@ namespace {
 
 void check(bool ok) {
     if (!ok) std::abort();
+}
+
+// A router with every kind of node; handlers are never called here.
+const rivet::http::router& routes() {
+    static const rivet::http::router r = [] {
+        rivet::http::router r;
+        for (const char* p : {"/", "/plaintext", "/json", "/users/:id", "/users/new",
+                              "/users/:id/posts/:post", "/files/*path", "/a/b/c", "/ab"}) {
+            r.get(p, {});
+        }
+        r.post("/echo", {});
+        return r;
+    }();
+    return r;
 }
 
 }  // namespace
@@ -50,6 +67,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (split_target(target, parts)) {
         std::string_view path = decode_path(parts.path, decoded);
         check(path.size() <= parts.path.size());
+        rivet::http::path_params params;
+        auto found = routes().match(rivet::http::method::get, path, params);
+        if (found.kind == rivet::http::route_match::found) {
+            for (std::size_t i = 0; i < params.size(); ++i) {
+                std::string_view v = params[i].second;
+                check(v.data() >= path.data() && v.data() + v.size() <= path.data() + path.size());
+            }
+        }
         std::vector<query_pair> query;
         std::string scratch;
         parse_query(parts.query, query, scratch);
