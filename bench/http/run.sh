@@ -86,7 +86,7 @@ stop() {
 cpu_ticks() {
     local total=0 line rest
     for f in /proc/[0-9]*/stat; do
-        read -r line < "$f" 2>/dev/null || continue
+        { read -r line < "$f"; } 2>/dev/null || continue  # the process may have exited
         rest=${line##*) }
         # shellcheck disable=SC2086
         set -- $rest
