@@ -3,15 +3,17 @@
 
 Input: a text file, one measurement per line:
     <case> <impl> <params> <unit> <value>
-(params without spaces, e.g. workers=1,n=1000000). Every unit here is
-lower-is-better (ns, bytes...). Output: build/bench/<suite>.json,
+(params without spaces, e.g. workers=1,n=1000000). Units are lower-is-better
+(ns, bytes...) except rates, whose unit has "_per_" in it (req_per_s,
+req_per_cpu_s). Output: build/bench/<suite>.json,
 
     {"suite", "commit", "dirty", "env": {cpu, cores, kernel, compiler, flags},
      "results": [{"case", "impl", "params", "unit", "median", "min", "max", "n"}],
      "ratios": [{"case", "vs", "value"}]}
 
 where a ratio is how many times better rivet did than that peer in this run
-(peer median / rivet median; above 1: rivet ahead), and a table on stdout.
+(peer median / rivet median, or rivet / peer for a rate; above 1: rivet
+ahead), and a table on stdout.
 """
 import json
 import os
@@ -71,8 +73,12 @@ def main():
     rivet = {r["case"]: r for r in results if r["impl"] == "rivet"}
     for r in results:
         if r["impl"] != "rivet" and r["case"] in rivet and rivet[r["case"]]["median"] > 0:
-            ratios.append({"case": r["case"], "vs": r["impl"],
-                           "value": round(r["median"] / rivet[r["case"]]["median"], 3)})
+            mine = rivet[r["case"]]["median"]
+            if "_per_" in r["unit"]:
+                value = mine / r["median"] if r["median"] > 0 else float("inf")
+            else:
+                value = r["median"] / mine
+            ratios.append({"case": r["case"], "vs": r["impl"], "value": round(value, 3)})
 
     report = {
         "suite": suite,
@@ -86,14 +92,16 @@ def main():
     with open(out, "w") as f:
         json.dump(report, f, indent=2)
 
-    print(f"{'case':<16} {'impl':<8} {'params':<24} {'median':>12} {'min':>12} {'max':>12} unit")
+    width = max([16] + [len(r["case"]) for r in results])
+    iw = max([8] + [len(r["impl"]) for r in results])
+    print(f"{'case':<{width}} {'impl':<{iw}} {'params':<24} {'median':>12} {'min':>12} {'max':>12} unit")
     for r in results:
-        print(f"{r['case']:<16} {r['impl']:<8} {r['params']:<24} {r['median']:>12.2f} "
+        print(f"{r['case']:<{width}} {r['impl']:<{iw}} {r['params']:<24} {r['median']:>12.2f} "
               f"{r['min']:>12.2f} {r['max']:>12.2f} {r['unit']}")
     print()
     print("rivet's ratio to each peer (above 1: rivet ahead)")
     for q in ratios:
-        print(f"  {q['case']:<16} vs {q['vs']:<8} {q['value']:>8.2f}x")
+        print(f"  {q['case']:<{width}} vs {q['vs']:<{iw}} {q['value']:>8.2f}x")
     print(f"\nwritten: {out}")
 
 

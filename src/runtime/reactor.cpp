@@ -113,6 +113,10 @@ int reactor::poll(int timeout_ms) noexcept {
             continue;
         }
         std::uint32_t e = events[i].events;
+        if (e & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+            s->read_hangup.store(true,
+                                 std::memory_order_relaxed);  // published by the edge's release
+        }
         if (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) woken += signal(*s, s->read);
         if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)) woken += signal(*s, s->write);
     }

@@ -39,6 +39,10 @@ struct io_source {
     io_direction read;
     io_direction write;
     bool closed = false;
+    /// Set (before the edge is counted) once epoll reports the peer's FIN, a
+    /// hangup or an error: a short read no longer means the socket is empty,
+    /// since the end of stream is still to be read (tcp_stream::read).
+    std::atomic<bool> read_hangup{false};
     std::atomic<int> refs{1};
 };
 

@@ -45,7 +45,16 @@ task<std::size_t> tcp_stream::read(std::span<std::byte> buffer) {
     int fd = socket_.get();
     for (;;) {
         std::uint64_t seen = s.read.edges.load(std::memory_order_acquire);
+        if (seen == drained_at_ && !s.read_hangup.load(std::memory_order_relaxed)) {
+            // The last read emptied the socket and no edge came since: any
+            // data arriving after that recv brings an edge (edge-triggered
+            // epoll reports every arrival), so wait for it first. Not once
+            // the peer's FIN was seen: end of stream brings no further edge.
+            co_await io_wait{s, s.read, seen};
+            continue;
+        }
         ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
+        if (n > 0 && static_cast<std::size_t>(n) < buffer.size()) drained_at_ = seen;
         if (n >= 0) co_return static_cast<std::size_t>(n);
         if (errno == EINTR) continue;
         if (errno != EAGAIN) throw socket_error(errno, "read from " + peer_.to_string());

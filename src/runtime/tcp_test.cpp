@@ -88,6 +88,57 @@ TEST(tcp, connect_refused_names_the_address) {
     EXPECT_NE(r.find("|" + std::to_string(ECONNREFUSED) + "|"), std::string::npos) << r;
 }
 
+TEST(tcp, reads_after_a_short_read_wait_for_and_get_the_next_data) {
+    // A short read marks the socket drained; each later piece must still
+    // arrive, whether it comes before or after the reader waits again.
+    auto run = []() -> rt::task<std::string> {
+        auto listener = loopback_listener();
+        auto address = listener.local_address();
+        auto server = rt::spawn(
+            [](rt::tcp_listener l) -> rt::task<void> {
+                auto s = co_await l.accept();
+                co_await s.write_all(bytes("a"));
+                co_await rt::sleep_for(20ms);
+                co_await s.write_all(bytes("b"));
+                co_await s.write_all(bytes("c"));
+                co_await rt::sleep_for(20ms);
+                s.shutdown_write();
+            },
+            std::move(listener));
+        auto client = co_await rt::tcp_stream::connect(address);
+        std::byte buf[64];
+        std::string result;
+        std::size_t first = co_await client.read(buf);
+        result.append(reinterpret_cast<const char*>(buf), first);
+        co_await rt::sleep_for(10ms);
+        result += co_await read_to_end(client);
+        co_await server;
+        co_return result;
+    };
+    EXPECT_EQ(rt::block_on(run()), "abc");
+}
+
+TEST(tcp, a_short_read_of_data_sent_with_the_fin_is_followed_by_end_of_stream) {
+    auto run = []() -> rt::task<std::string> {
+        auto listener = loopback_listener();
+        auto address = listener.local_address();
+        auto server = rt::spawn(
+            [](rt::tcp_listener l) -> rt::task<void> {
+                auto s = co_await l.accept();
+                co_await s.write_all(bytes("last"));
+                s.shutdown_write();  // data and FIN arrive together
+                co_await rt::sleep_for(50ms);
+            },
+            std::move(listener));
+        auto client = co_await rt::tcp_stream::connect(address);
+        co_await rt::sleep_for(20ms);  // both are queued before the first read
+        std::string result = co_await rt::with_timeout(2s, read_to_end(client));
+        co_await server;
+        co_return result;
+    };
+    EXPECT_EQ(rt::block_on(run()), "last");
+}
+
 TEST(tcp, a_read_with_a_timeout_throws_timeout_error_and_the_stream_stays_usable) {
     auto run = []() -> rt::task<std::string> {
         auto listener = loopback_listener();

@@ -1,0 +1,470 @@
+#include "connection.hpp"
+
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <mutex>
+#include <rivet/http/error.hpp>
+#include <rivet/runtime/cancel.hpp>
+#include <rivet/runtime/time.hpp>
+#include <system_error>
+
+#include "date_cache.hpp"
+#include "target.hpp"
+
+namespace rivet::http::detail {
+
+namespace {
+
+parser_limits limits_of(const server_config& c) {
+    return {c.max_target, c.max_head, c.max_headers, c.max_body};
+}
+
+void append_number(std::string& out, std::uint64_t n) {
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+    out.append(digits, end);
+}
+
+bool status_has_body(int status) { return status >= 200 && status != 204 && status != 304; }
+
+}  // namespace
+
+connection::connection(server_state& server, runtime::tcp_stream stream)
+    : server_(server),
+      stream_(std::move(stream)),
+      buffer_(new char[server.config.max_head + 16384]),
+      capacity_(server.config.max_head + 16384),
+      parser_(limits_of(server.config)),
+      json_(nullptr, &destroy_json_parser) {
+    entry_.fd = stream_.native_handle();
+    std::lock_guard lock(server_.registry_lock);
+    server_.registry.push_back(entry_);
+}
+
+connection::~connection() {
+    std::lock_guard lock(server_.registry_lock);
+    server_.registry.erase(entry_);
+}
+
+void connection::set_busy(bool busy) noexcept { entry_.busy.store(busy); }
+
+runtime::task<void> connection::run() {
+    try {
+        for (;;) {
+            head_result head = co_await read_head();
+            if (head == head_result::closed) break;
+            if (head == head_result::failed) break;  // the error response is in out_
+            if (!build_request()) break;
+            co_await dispatch();
+            if (!body_done_ && !close_after_ && !co_await discard_body()) {
+                close_after_ = unread_input_ = true;
+            }
+            if (response_.streaming_) {
+                if (response_.status_ == -1) break;  // failed mid-stream: nothing more to send
+            } else {
+                append_response();
+                if (response_.file_fd_ >= 0 && !response_.head_only_) {
+                    co_await flush();
+                    co_await send_file();
+                }
+            }
+            if (close_after_) break;
+            start_ = message_end_;
+            // Batch the responses to pipelined requests already buffered;
+            // read_head() writes them before it waits for the client.
+            if (out_.size() > 64 * 1024) co_await flush();
+        }
+        co_await flush();
+        if (unread_input_) co_await lingering_close();
+    } catch (const runtime::cancelled_error&) {
+        throw;  // the server is stopping hard (or the runtime): unwind
+    } catch (const std::exception&) {
+        // The client reset or vanished mid-write: routine for a server.
+    }
+}
+
+runtime::task<connection::head_result> connection::read_head() {
+    parser_.reset();
+    parsed_ = 0;
+    for (;;) {
+        if (end_ > start_ + parsed_) {
+            parse_state state = parser_.parse_head(buffer_.get() + start_, end_ - start_, parsed_);
+            parsed_ = end_ - start_;
+            if (state == parse_state::head_complete) co_return head_result::complete;
+            if (state == parse_state::error) {
+                append_error(parser_.error_status(), parser_.error_reason());
+                co_return head_result::failed;
+            }
+        }
+        if (!out_.empty()) co_await flush();
+        if (start_ > 0) {  // only the parser's offsets refer to these bytes: move them
+            std::memmove(buffer_.get(), buffer_.get() + start_, end_ - start_);
+            end_ -= start_;
+            start_ = 0;
+        }
+        bool idle = end_ == 0;
+        if (idle) {
+            set_busy(false);
+            if (server_.stopping.load()) co_return head_result::closed;
+        }
+        std::size_t n = 0;
+        bool timed_out = false;
+        try {
+            n = co_await read_more(idle ? server_.config.idle_timeout
+                                        : server_.config.header_timeout);
+        } catch (const runtime::timeout_error&) {
+            timed_out = true;
+        }
+        if (timed_out) {
+            if (idle) co_return head_result::closed;
+            append_error(408, "request head not received in time");
+            co_return head_result::failed;
+        }
+        if (n == 0) co_return head_result::closed;
+        set_busy(true);
+    }
+}
+
+bool connection::build_request() {
+    const char* base = buffer_.get() + start_;
+    request& r = request_;
+    r.method_name_ = parser_.method_name();
+    r.method_ = method_from_string(r.method_name_);
+    r.target_ = parser_.target(base);
+    r.version_minor_ = parser_.version_minor();
+    r.keep_alive_ = parser_.keep_alive();
+    r.chunked_ = parser_.chunked();
+    r.content_length_.reset();
+    if (parser_.has_content_length()) r.content_length_ = parser_.content_length();
+    r.headers_.clear();
+    for (const field_span& f : parser_.fields()) {
+        r.headers_.add({base + f.name_offset, f.name_length},
+                       {base + f.value_offset, f.value_length});
+    }
+    r.params_.clear();
+    r.query_parsed_ = r.body_read_ = false;
+    r.body_.clear();
+    r.id_.clear();
+    r.peer_ = &stream_.peer_address();
+    r.source_ = this;
+
+    head_end_ = body_at_ = start_ + parser_.head_length();
+    body_done_ = continue_sent_ = false;
+    pieces_.clear();
+    piece_ = piece_offset_ = 0;
+    response_.reset(&body_);
+    response_.sink_ = this;
+    response_.head_only_ = r.method_ == method::head;
+    if (!parser_.has_body()) parse_buffered_body();  // completes at once: no body bytes
+
+    target_parts parts;
+    std::string_view path;
+    if (split_target(r.target_, parts)) path = decode_path(parts.path, decoded_path_);
+    if (path.empty()) {
+        append_error(400, "malformed request target");
+        return false;
+    }
+    r.path_ = path;
+    r.raw_query_ = parts.query;
+    return true;
+}
+
+bool connection::parse_buffered_body() {
+    pieces_.clear();
+    piece_ = piece_offset_ = 0;
+    std::size_t consumed = 0;
+    parse_state state =
+        parser_.parse_body(buffer_.get() + body_at_, end_ - body_at_, consumed, pieces_);
+    body_at_ += consumed;
+    if (state == parse_state::message_complete) {
+        body_done_ = true;
+        message_end_ = body_at_;
+    }
+    return state != parse_state::error;
+}
+
+runtime::task<std::size_t> connection::read_more(std::chrono::milliseconds timeout) {
+    std::span<std::byte> room(reinterpret_cast<std::byte*>(buffer_.get() + end_), capacity_ - end_);
+    std::size_t n = co_await runtime::with_timeout(timeout, stream_.read(room));
+    end_ += n;
+    co_return n;
+}
+
+runtime::task<std::size_t> connection::read_body(std::span<char> out) {
+    for (;;) {
+        if (piece_ < pieces_.size()) {
+            std::span<const char> piece = pieces_[piece_];
+            std::size_t n = std::min(out.size(), piece.size() - piece_offset_);
+            std::memcpy(out.data(), piece.data() + piece_offset_, n);
+            piece_offset_ += n;
+            if (piece_offset_ == piece.size()) {
+                ++piece_;
+                piece_offset_ = 0;
+            }
+            co_return n;
+        }
+        if (body_done_) co_return 0;
+        if (body_at_ < end_) {
+            if (!parse_buffered_body()) {
+                close_after_ = unread_input_ = true;
+                throw http_error(parser_.error_status(), parser_.error_reason());
+            }
+            continue;
+        }
+        if (parser_.expects_continue() && !continue_sent_) {
+            continue_sent_ = true;
+            out_.append("HTTP/1.1 100 Continue\r\n\r\n");
+            co_await flush();
+        }
+        // Every buffered body byte has been handed out: reuse their room.
+        end_ = body_at_ = head_end_;
+        std::size_t n = 0;
+        bool timed_out = false;
+        try {
+            n = co_await read_more(server_.config.body_timeout);
+        } catch (const runtime::timeout_error&) {
+            timed_out = true;
+        }
+        if (timed_out || n == 0) {
+            close_after_ = unread_input_ = true;
+            if (timed_out) throw http_error(408, "request body not received in time");
+            throw http_error(400, "connection closed inside the request body");
+        }
+    }
+}
+
+runtime::task<bool> connection::discard_body() {
+    // Without the 100 it asked for, the client may never send the body.
+    if (parser_.expects_continue() && !continue_sent_) co_return false;
+    std::uint64_t left = server_.config.max_discard;
+    if (parser_.has_content_length() && parser_.content_length() > left) co_return false;
+    char sink[4096];
+    try {
+        for (;;) {
+            std::size_t n = co_await read_body(sink);
+            if (n == 0) co_return true;
+            if (n > left) co_return false;
+            left -= n;
+        }
+    } catch (const http_error&) {
+        co_return false;
+    }
+}
+
+runtime::task<void> connection::dispatch() {
+    route_match found = server_.routes.match(request_.method_, request_.path_, request_.params_);
+    chain c;
+    c.outer = server_.chain;
+    c.req = &request_;
+    c.res = &response_;
+    c.guard = &connection::guarded;
+    c.context = this;
+    switch (found.kind) {
+        case route_match::found:
+            c.inner = found.target->chain;
+            c.last = &found.target->fn;
+            break;
+        case route_match::not_found:
+            c.last = &server_.not_found;
+            break;
+        case route_match::method_not_allowed:
+            response_.set_header("Allow", found.allow);
+            c.last = &server_.method_not_allowed;
+            break;
+    }
+    // Handler errors were answered inside the chain (guarded); what arrives
+    // here came from middleware, or is the handler deadline.
+    int status = 0;
+    std::string message;
+    try {
+        if (server_.config.handler_timeout.count() > 0) {
+            co_await runtime::with_timeout(server_.config.handler_timeout, c.run(0));
+        } else {
+            co_await c.run(0);
+        }
+    } catch (const http_error& e) {
+        status = e.status();
+        message = e.what();
+    } catch (const runtime::timeout_error&) {
+        status = 503;
+        message = "handler did not finish in time";
+        close_after_ = true;
+        report_failure("handler timed out");
+    } catch (const runtime::cancelled_error&) {
+        throw;
+    } catch (const std::exception& e) {
+        status = 500;
+        message = "internal server error";
+        report_failure(std::string("middleware threw: ") + e.what());
+    } catch (...) {
+        status = 500;
+        message = "internal server error";
+        report_failure("middleware threw a non-exception");
+    }
+    if (status != 0) fail_response(status, message);
+    if (response_.streaming_ && response_.status_ != -1 && stream_chunked_ &&
+        !response_.head_only_) {
+        out_.append("0\r\n\r\n");
+    }
+}
+
+runtime::task<void> connection::guarded(const chain& c) {
+    auto* self = static_cast<connection*>(c.context);
+    int status = 0;
+    std::string message;
+    try {
+        co_await (*c.last)(*c.req, *c.res);
+    } catch (const http_error& e) {
+        status = e.status();
+        message = e.what();
+    } catch (const runtime::cancelled_error&) {
+        throw;  // the deadline or a stop: for dispatch() to answer
+    } catch (const std::exception& e) {
+        status = 500;
+        message = "internal server error";
+        self->report_failure(std::string("handler threw: ") + e.what());
+    } catch (...) {
+        status = 500;
+        message = "internal server error";
+        self->report_failure("handler threw a non-exception");
+    }
+    if (status != 0) self->fail_response(status, message);
+}
+
+void connection::fail_response(int status, std::string_view message) {
+    if (response_.streaming_) {  // the head is out: closing is the only way to say it failed
+        close_after_ = true;
+        response_.status_ = -1;
+        return;
+    }
+    response_.close_file();
+    response_.remove_header("Content-Type");
+    response_.remove_header("Content-Encoding");
+    response_.set_status(status);
+    response_.set_body(std::string(message) + "\n");
+}
+
+void connection::report_failure(std::string_view what) {
+    server_.report("http: " + std::string(request_.method_name_) + " " +
+                   std::string(request_.target_) + ": " + std::string(what));
+}
+
+void connection::append_head(framing how, std::uint64_t content_length) {
+    int status = response_.status_;
+    if (!close_after_ && (response_.close_ || !request_.keep_alive_ || server_.stopping.load())) {
+        close_after_ = true;
+    }
+    out_.append("HTTP/1.1 ");
+    append_number(out_, static_cast<std::uint64_t>(status));
+    out_.push_back(' ');
+    out_.append(reason_phrase(status));
+    out_.append("\r\nServer: rivet\r\nDate: ");
+    out_.append(http_date());
+    out_.append("\r\n");
+    if (status_has_body(status)) {
+        if (how == framing::length) {
+            out_.append("Content-Length: ");
+            append_number(out_, content_length);
+            out_.append("\r\n");
+        } else if (how == framing::chunked) {
+            out_.append("Transfer-Encoding: chunked\r\n");
+        }
+    }
+    out_.append(response_.headers_);
+    if (close_after_) {
+        out_.append("Connection: close\r\n");
+    } else if (request_.version_minor_ == 0) {
+        out_.append("Connection: keep-alive\r\n");
+    }
+    out_.append("\r\n");
+}
+
+void connection::append_response() {
+    bool file = response_.file_fd_ >= 0;
+    append_head(framing::length, file ? response_.file_size_ : body_.size());
+    if (!file && !response_.head_only_ && status_has_body(response_.status_)) out_.append(body_);
+}
+
+void connection::append_error(int status, std::string_view message) {
+    close_after_ = unread_input_ = true;
+    response_.reset(&body_);
+    response_.set_status(status);
+    response_.set_body(std::string(message) + "\n");
+    append_response();
+}
+
+runtime::task<void> connection::flush() {
+    if (out_.empty()) co_return;
+    co_await stream_.write_all(std::as_bytes(std::span(out_.data(), out_.size())));
+    out_.clear();
+}
+
+runtime::task<void> connection::send_file() {
+    off_t offset = 0;
+    auto size = static_cast<off_t>(response_.file_size_);
+    while (offset < size) {
+        ssize_t n = ::sendfile(stream_.native_handle(), response_.file_fd_, &offset,
+                               static_cast<std::size_t>(size - offset));
+        if (n > 0) continue;
+        if (n == 0) {  // the file shrank: the promised length cannot be kept
+            close_after_ = true;
+            co_return;
+        }
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN) throw std::system_error(errno, std::generic_category(), "sendfile");
+        // The socket is full: send the next piece through the stream, which
+        // waits for room (the runtime offers no bare wait for writability).
+        char piece[16384];
+        ssize_t got = ::pread(response_.file_fd_, piece, sizeof piece, offset);
+        if (got <= 0) {
+            close_after_ = true;
+            co_return;
+        }
+        co_await stream_.write_all(std::as_bytes(std::span(piece, static_cast<std::size_t>(got))));
+        offset += got;
+    }
+}
+
+runtime::task<void> connection::write_chunk(response& r, std::string_view data) {
+    if (!r.streaming_) {
+        r.streaming_ = true;
+        stream_chunked_ = request_.version_minor_ >= 1;
+        if (!stream_chunked_) close_after_ = true;  // HTTP/1.0: the end of the body is the close
+        append_head(stream_chunked_ ? framing::chunked : framing::until_close, 0);
+    }
+    if (!data.empty() && !r.head_only_ && status_has_body(r.status_)) {
+        if (stream_chunked_) {
+            char size[20];
+            auto [end, ec] = std::to_chars(size, size + sizeof size, data.size(), 16);
+            out_.append(size, end).append("\r\n").append(data).append("\r\n");
+        } else {
+            out_.append(data);
+        }
+    }
+    co_await flush();
+}
+
+runtime::task<void> connection::lingering_close() {
+    try {
+        stream_.shutdown_write();
+        char sink[4096];
+        std::size_t budget = 256 * 1024;
+        for (;;) {
+            std::size_t n = co_await runtime::with_timeout(
+                std::chrono::milliseconds(500),
+                stream_.read(std::as_writable_bytes(std::span(sink))));
+            if (n == 0 || n >= budget) break;
+            budget -= n;
+        }
+    } catch (const runtime::cancelled_error& e) {
+        if (dynamic_cast<const runtime::timeout_error*>(&e) == nullptr) throw;
+    } catch (const std::exception&) {
+    }
+}
+
+}  // namespace rivet::http::detail

@@ -1,0 +1,157 @@
+#include <sys/socket.h>
+
+#include <cstdio>
+#include <mutex>
+#include <rivet/http/error.hpp>
+#include <rivet/http/request.hpp>
+#include <rivet/http/response.hpp>
+#include <rivet/http/server.hpp>
+#include <rivet/runtime/config.hpp>
+#include <rivet/runtime/spawn.hpp>
+#include <rivet/runtime/task_group.hpp>
+#include <rivet/runtime/time.hpp>
+
+#include "connection.hpp"
+#include "server_state.hpp"
+
+namespace rivet::http {
+
+namespace detail {
+
+void server_state::report(std::string_view what) const {
+    if (config.report) {
+        config.report(what);
+    } else {
+        std::fprintf(stderr, "%.*s\n", static_cast<int>(what.size()), what.data());
+    }
+}
+
+namespace {
+
+// One connection's task; the acceptor counted it in `open` and `live`.
+runtime::task<void> serve_connection(server_state* s, runtime::tcp_stream stream) {
+    struct counted {
+        server_state* s;
+        ~counted() {
+            s->open.fetch_sub(1);
+            s->live.done();
+        }
+    } guard{s};
+    connection c(*s, std::move(stream));
+    co_await c.run();
+}
+
+runtime::task<void> accept_loop(server_state* s, runtime::tcp_listener* listener,
+                                runtime::task_group* connections) {
+    for (;;) {
+        runtime::tcp_stream stream;
+        bool failed = false;
+        try {
+            stream = co_await listener->accept();
+        } catch (const std::system_error& e) {
+            // EMFILE and friends: the connection stays queued; back off and retry.
+            s->report(std::string("http: accept: ") + e.what());
+            failed = true;
+        }
+        if (failed) {
+            co_await runtime::sleep_for(std::chrono::milliseconds(10));
+            continue;
+        }
+        if (s->open.load() >= s->config.max_connections) {
+            // Over the limit: answer without waiting for the request and close.
+            static constexpr char busy[] =
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: "
+                "close\r\n\r\n";
+            (void)::send(stream.native_handle(), busy, sizeof busy - 1,
+                         MSG_DONTWAIT | MSG_NOSIGNAL);
+            continue;
+        }
+        s->open.fetch_add(1);
+        s->live.add(1);
+        connections->spawn(serve_connection, s, std::move(stream));
+    }
+}
+
+}  // namespace
+}  // namespace detail
+
+server::server(router routes, server_config config) : state_(new detail::server_state) {
+    state_->routes = std::move(routes);
+    state_->config = std::move(config);
+    state_->not_found = [](request&, response& res) -> runtime::task<void> {
+        res.set_status(404);
+        res.set_body("not found\n");
+        co_return;
+    };
+    state_->method_not_allowed = [](request&, response& res) -> runtime::task<void> {
+        res.set_status(405);
+        res.set_body("method not allowed\n");
+        co_return;
+    };
+}
+
+server::~server() = default;
+
+void server::use(middleware m) { state_->chain.push_back(std::move(m)); }
+
+void server::listen() {
+    detail::server_state& s = *state_;
+    if (!s.listeners.empty()) return;
+    unsigned n = s.config.listeners != 0 ? s.config.listeners : runtime::default_worker_count();
+    runtime::listen_options options{.reuse_port = true};
+    s.listeners.push_back(runtime::tcp_listener::bind(s.config.address, options));
+    s.local = s.listeners.front().local_address();
+    for (unsigned i = 1; i < n; ++i) {
+        s.listeners.push_back(runtime::tcp_listener::bind(s.local, options));
+    }
+}
+
+runtime::socket_address server::local_address() const { return state_->local; }
+
+std::size_t server::connections() const noexcept { return state_->open.load(); }
+
+void server::stop() noexcept {
+    state_->stopping.store(true);
+    state_->stop_requested.set();
+}
+
+runtime::task<void> server::run() {
+    listen();
+    detail::server_state& s = *state_;
+    runtime::task_group connections;
+    {
+        runtime::task_group acceptors;
+        for (runtime::tcp_listener& l : s.listeners) {
+            acceptors.spawn(detail::accept_loop, &s, &l, &connections);
+        }
+        co_await s.stop_requested.wait();
+        acceptors.cancel();
+        try {
+            co_await acceptors.wait();
+        } catch (const runtime::cancelled_error&) {
+        }
+    }
+    for (runtime::tcp_listener& l : s.listeners) l.close();
+
+    // Drain: idle connections are told to close (their read ends), busy ones
+    // close after their response (they check `stopping`), see server_state.hpp.
+    {
+        std::lock_guard lock(s.registry_lock);
+        s.registry.for_each([](detail::connection_entry& e) {
+            if (!e.busy.load()) ::shutdown(e.fd, SHUT_RD);
+        });
+    }
+    bool drained = true;
+    try {
+        co_await runtime::with_timeout(s.config.drain_timeout, s.live.wait());
+    } catch (const runtime::timeout_error&) {
+        drained = false;
+    }
+    if (!drained) {
+        s.report("http: drain timeout: cancelling the connections left");
+        connections.cancel();
+    }
+    co_await connections.wait();
+}
+
+}  // namespace rivet::http
