@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <rivet/log/logger.hpp>
@@ -18,7 +19,7 @@ TEST(log_context, a_tasks_fields_follow_it_across_awaits_workers_and_children) {
     auto sink = std::make_shared<lg::testing::memory_sink>(lg::pattern("{message}{fields}"));
     auto& log = lg::make_logger("tasks", {.sinks = {sink}});
     auto handle = [](lg::logger& log, int id) -> rt::task<void> {
-        auto scope = lg::with_context({{"req", "r" + std::to_string(id)}});
+        auto scope = lg::with_context({{"req", fmt::format("r{}", id)}});
         for (int step = 0; step < 5; ++step) {
             RIVET_LOG_INFO(log, "step {}", step, lg::kv("of", id));
             if (step % 2) {
