@@ -24,14 +24,7 @@ raw="$out/chan.raw"
 export GOCACHE="$PWD/$out/go/cache" GOPATH="$PWD/$out/go/path" GO111MODULE=off GOFLAGS=
 go build -o "$out/go/chan" bench/chan/go/chan.go
 
-record() {  # case impl params unit command...
-    local case=$1 impl=$2 params=$3 unit=$4
-    shift 4
-    local value
-    value=$("$@")
-    echo "$case $impl $params $unit $value" >> "$raw"
-    printf '  %-16s %-18s %-24s %12s %s\n' "$case" "$impl" "$params" "$value" "$unit"
-}
+. bench/common/record.sh
 
 both="taskset -c 0,1"
 one="taskset -c 1"

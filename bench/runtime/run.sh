@@ -21,14 +21,7 @@ for prog in spawn hop memory echo; do
     go build -o "$out/go/$prog" "bench/runtime/go/$prog.go"
 done
 
-record() {  # case impl params unit command...
-    local case=$1 impl=$2 params=$3 unit=$4
-    shift 4
-    local value
-    value=$("$@")
-    echo "$case $impl $params $unit $value" >> "$raw"
-    printf '  %-16s %-8s %-22s %12s %s\n' "$case" "$impl" "$params" "$value" "$unit"
-}
+. bench/common/record.sh
 
 # Pin the single-threaded cases to one core; the 2-thread cases get both.
 one="taskset -c 1"

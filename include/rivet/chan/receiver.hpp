@@ -123,8 +123,9 @@ public:
         return received;
     }
 
-    /// Closes the channel from the receiving side: senders fail from now on,
-    /// and items still in it are destroyed with it.
+    /// Closes the channel from the receiving side: sends fail from now on;
+    /// receivers may still drain what is in it (what none takes is
+    /// destroyed with the channel).
     void close() noexcept { ch_->close(); }
     /// Closed and drained: no item will ever come.
     [[nodiscard]] bool at_end() const noexcept { return ch_->ended(); }
