@@ -20,6 +20,8 @@
 #include <rivet/http/json.hpp>
 #include <rivet/http/middleware.hpp>
 #include <rivet/http/server.hpp>
+#include <rivet/log/logger.hpp>
+#include <rivet/log/sink.hpp>
 #include <rivet/runtime/runtime.hpp>
 #include <rivet/runtime/time.hpp>
 #include <string>
@@ -130,9 +132,12 @@ int main(int argc, char** argv) {
     http::server server(routes(), config);
     server.use(http::request_id());
     server.use(http::timing());
-    server.use(http::access_log([](std::string_view line) {
-        std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
-    }));
+    // Access lines go through rivet's asynchronous logger: the request's
+    // task copies the line into its thread's ring, the backend writes it.
+    auto& access = rivet::log::make_logger(
+        "access", {.sinks = {rivet::log::console_sink(rivet::log::console_stream::err)}});
+    server.use(
+        http::access_log([&access](std::string_view line) { RIVET_LOG_INFO(access, "{}", line); }));
     try {
         server.listen();
     } catch (const std::exception& e) {

@@ -6,9 +6,8 @@
 //  - timing(): adds `Server-Timing: app;dur=<ms>` (the rest of the chain's time).
 //  - access_log(sink): one line per request, after the response is built:
 //    `<peer> "<method> <target> HTTP/1.<v>" <status> <body bytes> <µs>us id=<id>`.
-//    The sink is a plain function for now: rivet's logger is being written
-//    beside this module, and the access log will write through it when it
-//    lands (the sink then becomes a logger call; the line stays the same).
+//    The sink is a plain function, so the http module does not depend on
+//    the log module; examples/service passes one that calls rivet's logger.
 //  - cors(options): Access-Control-* headers on responses to requests with
 //    an Origin, and answers preflights (OPTIONS with
 //    Access-Control-Request-Method) with 204 without running the rest. A
