@@ -48,7 +48,7 @@ using clock = std::chrono::steady_clock;
 /// operations completing at once cannot grow the stack in builds where GCC
 /// does not turn symmetric transfer into a tail call.
 inline bool keep_running() noexcept {
-    return runtime::detail::current_task() == nullptr || runtime::detail::spend_budget();
+    return runtime::detail::spend_budget() || runtime::detail::current_task() == nullptr;
 }
 
 /// Requeues the running task at `h` (it ran out of budget).
