@@ -32,3 +32,30 @@ function(rivet_check_headers)
     target_include_directories(rivet_header_check PRIVATE ${PROJECT_SOURCE_DIR}/include)
     target_link_libraries(rivet_header_check PRIVATE rivet_flags)
 endfunction()
+
+# rivet_module(NAME DEPS targets... [EXCLUDE patterns...])
+# The library rivet_<NAME> (alias rivet::<NAME>) from every .cpp in the
+# calling folder but the unit tests (*_test.cpp), micro-benchmarks
+# (*_bench.cpp) and files matching EXCLUDE, which sit beside the code. DEPS
+# are linked publicly. Sets <NAME>_tests and <NAME>_benches (those files) in
+# the caller's scope.
+function(rivet_module name)
+    cmake_parse_arguments(ARG "" "" "DEPS;EXCLUDE" ${ARGN})
+    set(dir ${CMAKE_CURRENT_SOURCE_DIR})
+    file(GLOB sources CONFIGURE_DEPENDS ${dir}/*.cpp)
+    file(GLOB tests CONFIGURE_DEPENDS ${dir}/*_test.cpp)
+    file(GLOB benches CONFIGURE_DEPENDS ${dir}/*_bench.cpp)
+    set(excluded)
+    foreach(pattern ${ARG_EXCLUDE})
+        file(GLOB matched CONFIGURE_DEPENDS ${dir}/${pattern})
+        list(APPEND excluded ${matched})
+    endforeach()
+    list(REMOVE_ITEM sources ${tests} ${benches} ${excluded} "")
+
+    add_library(rivet_${name} ${sources})
+    add_library(rivet::${name} ALIAS rivet_${name})
+    target_include_directories(rivet_${name} PUBLIC ${PROJECT_SOURCE_DIR}/include)
+    target_link_libraries(rivet_${name} PUBLIC ${ARG_DEPS} PRIVATE rivet_flags)
+    set(${name}_tests ${tests} PARENT_SCOPE)
+    set(${name}_benches ${benches} PARENT_SCOPE)
+endfunction()
