@@ -29,10 +29,6 @@ inline void store_load_barrier([[maybe_unused]] std::atomic<T>& shared) noexcept
 #endif
 }
 
-}  // namespace rivet::base
-
-namespace rivet::base {
-
 /// True when this process can use expedited membarrier (registered once, on
 /// first use; false on kernels or sandboxes that refuse it).
 inline bool membarrier_available() noexcept {
@@ -60,30 +56,25 @@ inline bool membarrier_available() noexcept {
 /// which models neither, both are seq_cst read-modify-writes of `shared`.
 template <class T>
 inline void light_barrier([[maybe_unused]] std::atomic<T>& shared) noexcept {
-#if defined(__SANITIZE_THREAD__)
-    shared.fetch_add(0, std::memory_order_seq_cst);
-#else
+#if !defined(__SANITIZE_THREAD__)
     if (membarrier_available()) {
-        std::atomic_signal_fence(std::memory_order_seq_cst);
-    } else {
-        std::atomic_thread_fence(std::memory_order_seq_cst);
+        std::atomic_signal_fence(std::memory_order_seq_cst);  // the heavy side does the rest
+        return;
     }
 #endif
+    store_load_barrier(shared);
 }
 
 /// The heavy side of light_barrier (see there).
 template <class T>
 inline void heavy_barrier([[maybe_unused]] std::atomic<T>& shared) noexcept {
-#if defined(__SANITIZE_THREAD__)
-    shared.fetch_add(0, std::memory_order_seq_cst);
-#elif defined(__linux__) && defined(__NR_membarrier)
-    if (!membarrier_available() ||
-        syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0) {
-        std::atomic_thread_fence(std::memory_order_seq_cst);
+#if !defined(__SANITIZE_THREAD__) && defined(__linux__) && defined(__NR_membarrier)
+    if (membarrier_available() &&
+        syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0) {
+        return;
     }
-#else
-    std::atomic_thread_fence(std::memory_order_seq_cst);
 #endif
+    store_load_barrier(shared);
 }
 
 /// heavy_barrier paired with light barriers on several variables: one

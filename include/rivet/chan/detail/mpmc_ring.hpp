@@ -24,7 +24,6 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
-#include <rivet/chan/detail/spsc_ring.hpp>
 #include <rivet/chan/detail/storage.hpp>
 
 namespace rivet::chan::detail {

@@ -22,7 +22,7 @@
 #include <rivet/base/atomic.hpp>
 #include <rivet/base/intrusive_list.hpp>
 #include <rivet/base/spinlock.hpp>
-#include <rivet/chan/detail/spsc_ring.hpp>
+#include <rivet/chan/detail/storage.hpp>
 #include <rivet/chan/detail/waitlist.hpp>
 #include <rivet/chan/errors.hpp>
 #include <rivet/runtime/cancel.hpp>

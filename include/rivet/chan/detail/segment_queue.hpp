@@ -18,7 +18,6 @@
 #include <mutex>
 #include <optional>
 #include <rivet/base/spinlock.hpp>
-#include <rivet/chan/detail/spsc_ring.hpp>
 #include <rivet/chan/detail/storage.hpp>
 
 namespace rivet::chan::detail {

@@ -17,8 +17,6 @@
 
 namespace rivet::chan::detail {
 
-enum class push_status { ok, full, closed };
-
 template <class T>
 class spsc_ring {
 public:

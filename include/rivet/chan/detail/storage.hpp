@@ -1,13 +1,17 @@
-// Raw storage for one T in a queue slot: constructed by the sender, destroyed
-// by the receiver (or by the queue's destructor for what was never received).
+// What every queue of a channel shares: raw storage for one T in a slot
+// (constructed by the sender, destroyed by the receiver or by the queue's
+// destructor for what was never received), and the outcome of a push.
 #pragma once
 
 #include <bit>
 #include <cstddef>
 #include <new>
+#include <type_traits>
 #include <utility>
 
 namespace rivet::chan::detail {
+
+enum class push_status { ok, full, closed };
 
 template <class T>
 struct storage {
