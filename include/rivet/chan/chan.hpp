@@ -23,7 +23,7 @@
 // - Close: explicit (either end), or when the last sender goes, or the last
 //   receiver. Receivers drain what is left, then see the end (an empty
 //   optional); sends fail with send_error.
-// - Waiting never burns a core: a thread spins about a microsecond, then
+// - Waiting never burns a core: a thread tries 200 times (a pause between), then
 //   parks on a futex; a task suspends. Every wait of a task is a
 //   cancellation point, and with_timeout() bounds it.
 //
