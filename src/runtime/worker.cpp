@@ -18,17 +18,12 @@ namespace {
 
 thread_local worker* this_worker = nullptr;
 thread_local task_core* this_task = nullptr;
-thread_local unsigned run_budget = 0;
 
 }  // namespace
 
-task_core* current_task() noexcept { return this_task; }
+constinit thread_local unsigned run_budget = 0;
 
-bool spend_budget() noexcept {
-    if (run_budget == 0) return false;
-    --run_budget;
-    return true;
-}
+task_core* current_task() noexcept { return this_task; }
 
 scheduler* current_scheduler() noexcept {
     if (this_task) return this_task->owner;

@@ -258,18 +258,35 @@ private:
             return nullptr;
         }
     }
-    /// Calls `f` with the queue in use.
+    /// Calls `f` with the queue in use. The ring is tested first and the
+    /// other queues are called out of line, so that a bounded channel's
+    /// operations inline to the ring's code without the registers the
+    /// others would need.
     template <class F>
     decltype(auto) with_queue(F&& f) {
-        if (segments_ != nullptr) return f(*segments_);
-        if (rendezvous<T>* r = rendezvous_queue()) return f(*r);
-        return f(ring_);
+        if (uses_ring()) [[likely]]
+            return f(ring_);
+        return with_unringed_queue(f);
     }
     template <class F>
     decltype(auto) with_queue(F&& f) const {
-        if (segments_ != nullptr) return f(std::as_const(*segments_));
-        if (const rendezvous<T>* r = rendezvous_queue()) return f(*r);
-        return f(ring_);
+        if (uses_ring()) [[likely]]
+            return f(ring_);
+        return with_unringed_queue(f);
+    }
+    template <class F>
+    [[gnu::noinline]] decltype(auto) with_unringed_queue(F& f) {
+        if constexpr (S == shape::mpmc) {
+            if (segments_ == nullptr) return f(*rendezvous_);
+        }
+        return f(*segments_);
+    }
+    template <class F>
+    [[gnu::noinline]] decltype(auto) with_unringed_queue(F& f) const {
+        if constexpr (S == shape::mpmc) {
+            if (segments_ == nullptr) return f(std::as_const(*rendezvous_));
+        }
+        return f(std::as_const(*segments_));
     }
 
     [[nodiscard]] bool has_room() const noexcept { return size() < capacity() || closed(); }

@@ -167,9 +167,18 @@ public:
 /// The spawned task running on this thread, or null outside any task.
 task_core* current_task() noexcept;
 
+/// What the running task may still do before it yields (set at each run;
+/// zero outside tasks). Visible here so that spend_budget() inlines: it
+/// runs once per channel or socket operation that completes at once.
+extern constinit thread_local unsigned run_budget;
+
 /// Spends one unit of the running task's budget; false when it is used up
 /// (the task should yield: see detail::budget below).
-bool spend_budget() noexcept;
+inline bool spend_budget() noexcept {
+    if (run_budget == 0) return false;
+    --run_budget;
+    return true;
+}
 
 /// Awaited before an operation that may complete without suspending: passes
 /// while the task has budget left, else yields (requeues the task) first.
