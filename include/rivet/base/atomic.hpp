@@ -29,16 +29,32 @@ inline void store_load_barrier([[maybe_unused]] std::atomic<T>& shared) noexcept
 #endif
 }
 
-/// True when this process can use expedited membarrier (registered once, on
-/// first use; false on kernels or sandboxes that refuse it).
-inline bool membarrier_available() noexcept {
+namespace detail {
+/// Whether expedited membarrier is registered: -1 not asked yet, then 0 or 1.
+inline constinit std::atomic<signed char> membarrier_state{-1};
+
+[[gnu::cold, gnu::noinline]] inline bool register_membarrier() noexcept {
 #if defined(__linux__) && defined(__NR_membarrier)
-    static const bool available =
-        syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
-    return available;
+    // Threads racing here all register (the call is idempotent) and store
+    // the same answer.
+    const bool ok = syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
 #else
-    return false;
+    const bool ok = false;
 #endif
+    membarrier_state.store(ok ? 1 : 0, std::memory_order_relaxed);
+    return ok;
+}
+}  // namespace detail
+
+/// True when this process can use expedited membarrier (registered once, on
+/// first use; false on kernels or sandboxes that refuse it). One load on the
+/// fast path: a function-local static would add its guard's check to every
+/// channel operation.
+inline bool membarrier_available() noexcept {
+    const signed char state = detail::membarrier_state.load(std::memory_order_relaxed);
+    if (state >= 0) [[likely]]
+        return state != 0;
+    return detail::register_membarrier();
 }
 
 /// An asymmetric store-load barrier: light_barrier on one thread and
@@ -55,7 +71,7 @@ inline bool membarrier_available() noexcept {
 /// Without membarrier both sides are seq_cst fences; under ThreadSanitizer,
 /// which models neither, both are seq_cst read-modify-writes of `shared`.
 template <class T>
-inline void light_barrier([[maybe_unused]] std::atomic<T>& shared) noexcept {
+[[gnu::always_inline]] inline void light_barrier([[maybe_unused]] std::atomic<T>& shared) noexcept {
 #if !defined(__SANITIZE_THREAD__)
     if (membarrier_available()) {
         std::atomic_signal_fence(std::memory_order_seq_cst);  // the heavy side does the rest

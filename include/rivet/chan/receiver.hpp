@@ -54,8 +54,7 @@ public:
             bool done = false;
 
             bool await_ready() {
-                value = ch->try_recv();
-                if (value || ch->ended()) {
+                if (ch->try_recv(value) || ch->ended()) {
                     done = true;
                     return detail::keep_running();
                 }
@@ -72,7 +71,11 @@ public:
             }
             std::optional<T> await_resume() {
                 if (slow.valid()) return slow.operator co_await().await_resume();
-                return std::move(value);
+                // Member by member: copying the optional whole reads it as
+                // one 16-byte load just after its parts were stored
+                // separately, which stalls store forwarding.
+                if (!value) return std::nullopt;
+                return std::optional<T>(std::move(*value));
             }
         };
         return awaiter{ch_, std::nullopt, {}, false};

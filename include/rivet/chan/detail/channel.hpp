@@ -151,12 +151,20 @@ public:
         return st;
     }
 
-    std::optional<T> try_recv() {
-        std::optional<T> value = with_queue([](auto& q) { return q.try_pop(); });
-        if (value && uses_ring()) {  // room for a waiting sender
-            base::light_barrier(senders_.count());
+    /// Moves an item into `out` (empty) if there is one now.
+    bool try_recv(std::optional<T>& out) {
+        if (uses_ring()) [[likely]] {
+            if (!ring_.try_pop(out)) return false;
+            base::light_barrier(senders_.count());  // room for a waiting sender
             senders_.notify_one();
+            return true;
         }
+        out = with_unringed_queue([](auto& q) { return q.try_pop(); });
+        return out.has_value();
+    }
+    std::optional<T> try_recv() {
+        std::optional<T> value;
+        try_recv(value);
         return value;
     }
 
@@ -275,14 +283,14 @@ private:
         return with_unringed_queue(f);
     }
     template <class F>
-    [[gnu::noinline]] decltype(auto) with_unringed_queue(F& f) {
+    [[gnu::noinline]] decltype(auto) with_unringed_queue(F&& f) {
         if constexpr (S == shape::mpmc) {
             if (segments_ == nullptr) return f(*rendezvous_);
         }
         return f(*segments_);
     }
     template <class F>
-    [[gnu::noinline]] decltype(auto) with_unringed_queue(F& f) const {
+    [[gnu::noinline]] decltype(auto) with_unringed_queue(F&& f) const {
         if constexpr (S == shape::mpmc) {
             if (segments_ == nullptr) return f(std::as_const(*rendezvous_));
         }

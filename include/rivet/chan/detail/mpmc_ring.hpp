@@ -76,7 +76,7 @@ public:
 
     /// Any thread. Empty also while the next item is claimed but not yet
     /// written (its sender wakes the receivers when it lands).
-    std::optional<T> try_pop() {
+    bool try_pop(std::optional<T>& out) {
         std::size_t h = head_.load(std::memory_order_relaxed);
         for (;;) {
             slot& s = slots_[h & mask_];
@@ -84,13 +84,13 @@ public:
                 static_cast<std::ptrdiff_t>(s.seq.load(std::memory_order_acquire) - (h + 1));
             if (turn == 0) {
                 if (head_.compare_exchange_weak(h, h + 1, std::memory_order_relaxed)) {
-                    std::optional<T> value(s.value.take());
+                    out.emplace(s.value.take());
                     s.seq.store(h + mask_ + 1, std::memory_order_release);
-                    return value;
+                    return true;
                 }
             } else if (turn < 0) {
                 const std::size_t now = head_.load(std::memory_order_relaxed);
-                if (now == h) return std::nullopt;
+                if (now == h) return false;
                 h = now;
             } else {
                 h = head_.load(std::memory_order_relaxed);

@@ -49,16 +49,16 @@ public:
         return push_status::ok;
     }
 
-    /// Consumer only.
-    std::optional<T> try_pop() {
+    /// Consumer only. Moves the next item into `out` (empty) if there is one.
+    bool try_pop(std::optional<T>& out) {
         const std::size_t h = head_.load(std::memory_order_relaxed);
         if (h == tail_cache_) {
             tail_cache_ = tail_.load(std::memory_order_acquire);
-            if (h == tail_cache_) return std::nullopt;
+            if (h == tail_cache_) return false;
         }
-        std::optional<T> value(rx_slots_[h & rx_mask_].take());
+        out.emplace(rx_slots_[h & rx_mask_].take());
         head_.store(h + 1, std::memory_order_release);
-        return value;
+        return true;
     }
 
     /// Items in the ring now (a snapshot).

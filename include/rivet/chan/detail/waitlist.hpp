@@ -68,12 +68,12 @@ public:
     }
 
     /// Wakes the longest-waiting party, if any.
-    void notify_one() noexcept {
+    [[gnu::always_inline]] void notify_one() noexcept {
         if (count_.load(std::memory_order_relaxed) != 0) notify(false);
     }
 
     /// Wakes every waiting party.
-    void notify_all() noexcept {
+    [[gnu::always_inline]] void notify_all() noexcept {
         if (count_.load(std::memory_order_relaxed) != 0) notify(true);
     }
 
