@@ -25,13 +25,13 @@ public:
         : out_(path),
           path_(std::move(path)),
           when_(when),
-          pattern_(std::move(p)),
+          layout_(std::move(p)),
           format_(format),
           day_(detail::utc_day(now_ns())) {}
 
     void write(const record& r) override {
         line_.clear();
-        detail::append_line(r, pattern_, format_, line_);
+        detail::append_line(r, layout_, format_, line_);
         bool new_day = when_.daily && detail::utc_day(r.time_ns) != day_;
         bool too_big = when_.max_bytes != 0 && out_.file_size() > 0 &&
                        out_.file_size() + line_.size() > when_.max_bytes;
@@ -62,7 +62,7 @@ private:
     detail::fd_writer out_;
     std::string path_;
     rotation when_;
-    pattern pattern_;
+    detail::line_layout layout_;
     line_format format_;
     std::int64_t day_;
     std::string line_;

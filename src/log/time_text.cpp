@@ -3,8 +3,36 @@
 #include <time.h>
 
 #include <cstdio>
+#include <cstring>
 
 namespace rivet::log::detail {
+namespace {
+
+constexpr std::size_t second_text_size = 19;  // "2025-01-31 12:34:56"
+
+// The text of the last second written, for one separator.
+struct second_text {
+    std::int64_t second = -1;
+    char text[64];  // room for any year snprintf could print; 19 bytes used
+};
+
+// gmtime_r and snprintf cost more than the rest of a line: once a second.
+const char* text_of_second(std::int64_t s, char separator) noexcept {
+    thread_local second_text cache[2];  // ' ' and 'T'
+    second_text& c = cache[separator == 'T' ? 1 : 0];
+    if (c.second != s) {
+        time_t t = static_cast<time_t>(s);
+        tm parts{};
+        gmtime_r(&t, &parts);
+        std::snprintf(c.text, sizeof c.text, "%04d-%02d-%02d%c%02d:%02d:%02d", parts.tm_year + 1900,
+                      parts.tm_mon + 1, parts.tm_mday, separator, parts.tm_hour, parts.tm_min,
+                      parts.tm_sec);
+        c.second = s;
+    }
+    return c.text;
+}
+
+}  // namespace
 
 std::int64_t utc_day(std::int64_t time_ns) noexcept {
     std::int64_t s = time_ns / 1'000'000'000;
@@ -12,31 +40,24 @@ std::int64_t utc_day(std::int64_t time_ns) noexcept {
     return s >= 0 ? s / 86400 : (s - 86399) / 86400;
 }
 
-void append_time(std::int64_t time_ns, char separator, std::string& out) {
+char* write_time(std::int64_t time_ns, char separator, char* out) noexcept {
     std::int64_t s = time_ns / 1'000'000'000;
     std::int64_t us = (time_ns % 1'000'000'000) / 1000;
     if (us < 0) {
         us += 1'000'000;
         --s;
     }
-    // gmtime_r costs more than the rest of a line: reuse the last second's text.
-    thread_local std::int64_t cached_second = -1;
-    thread_local char cached[64];
-    if (s != cached_second) {
-        time_t t = static_cast<time_t>(s);
-        tm parts{};
-        gmtime_r(&t, &parts);
-        std::snprintf(cached, sizeof cached, "%04d-%02d-%02d%c%02d:%02d:%02d", parts.tm_year + 1900,
-                      parts.tm_mon + 1, parts.tm_mday, separator, parts.tm_hour, parts.tm_min,
-                      parts.tm_sec);
-        cached_second = s;
+    std::memcpy(out, text_of_second(s, separator), second_text_size);
+    out[second_text_size] = '.';
+    for (std::size_t i = time_text_size - 1; i > second_text_size; --i, us /= 10) {
+        out[i] = static_cast<char>('0' + us % 10);
     }
-    out += cached;
-    out[out.size() - 9] = separator;  // the cache may hold the other separator
-    // Six digits by hand: snprintf here was a tenth of the backend's time.
-    char frac[7] = {'.'};
-    for (int i = 6; i >= 1; --i, us /= 10) frac[i] = static_cast<char>('0' + us % 10);
-    out.append(frac, sizeof frac);
+    return out + time_text_size;
+}
+
+void append_time(std::int64_t time_ns, char separator, std::string& out) {
+    char text[time_text_size];
+    out.append(text, write_time(time_ns, separator, text));
 }
 
 }  // namespace rivet::log::detail
