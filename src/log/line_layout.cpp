@@ -3,10 +3,12 @@
 #include <cstring>
 #include <utility>
 
+#include "time_text.hpp"
+
 namespace rivet::log::detail {
 namespace {
 
-bool of_origin(pattern::part p) {
+bool is_origin(pattern::part p) {
     return p != pattern::part::time && p != pattern::part::message && p != pattern::part::fields;
 }
 
@@ -14,11 +16,13 @@ bool of_origin(pattern::part p) {
 
 line_layout::line_layout(pattern p) : pattern_(std::move(p)) {
     for (std::size_t i = 0; i != pattern_.pieces_.size(); ++i) {
-        bool origin = of_origin(pattern_.pieces_[i].what);
-        if (origin && !runs_.empty() && runs_.back().of_origin) {
+        pattern::part what = pattern_.pieces_[i].what;
+        if (!is_origin(what)) {
+            runs_.push_back({what, i, i + 1});
+        } else if (!runs_.empty() && runs_.back().what == pattern::part::literal) {
             runs_.back().last = i + 1;
         } else {
-            runs_.push_back({origin, i, i + 1});
+            runs_.push_back({pattern::part::literal, i, i + 1});
         }
     }
 }
@@ -47,7 +51,7 @@ void line_layout::remember_origin(const record& r) {
     origin_text_.clear();
     std::size_t most = pattern_.max_size(r);
     for (run& x : runs_) {
-        if (!x.of_origin) continue;
+        if (x.what != pattern::part::literal) continue;
         x.begin = origin_text_.size();
         origin_text_.resize(x.begin + most);
         char* end = pattern_.write(r, origin_text_.data() + x.begin, x.first, x.last);
@@ -62,16 +66,31 @@ void line_layout::append(const record& r, std::string& out) {
         origin_known_ = false;  // stays so if remember_origin throws
         remember_origin(r);
     }
+    auto uses = [this](pattern::part p) { return pattern_.uses_[static_cast<std::size_t>(p)]; };
+    using part = pattern::part;
+    // Fields are rare in a pattern: the whole line's bound then.
+    std::size_t most = uses(part::fields) != 0
+                           ? pattern_.max_size(r)
+                           : origin_text_.size() + uses(part::time) * time_text_size +
+                                 uses(part::message) * r.message.size();
     std::size_t start = out.size();
-    out.resize(start + pattern_.max_size(r));
+    out.resize(start + most);
     char* p = out.data() + start;
     for (const run& x : runs_) {
-        if (x.of_origin) {
-            std::size_t n = x.end - x.begin;
-            std::memcpy(p, origin_text_.data() + x.begin, n);
-            p += n;
-        } else {
-            p = pattern_.write(r, p, x.first, x.last);
+        switch (x.what) {
+            case part::time:
+                p = write_time(r.time_ns, ' ', p);
+                break;
+            case part::message:
+                std::memcpy(p, r.message.data(), r.message.size());
+                p += r.message.size();
+                break;
+            case part::fields:
+                p = pattern_.write(r, p, x.first, x.last);
+                break;
+            default:  // the origin's text
+                std::memcpy(p, origin_text_.data() + x.begin, x.end - x.begin);
+                p += x.end - x.begin;
         }
     }
     out.resize(static_cast<std::size_t>(p - out.data()));

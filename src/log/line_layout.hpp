@@ -28,10 +28,11 @@ public:
 
 private:
     // A stretch of the pattern: pieces [first, last), either of the
-    // record's origin (their text is origin_text_[begin, end)) or one piece
-    // written per record (time, message, fields).
+    // record's origin (`what` is part::literal: their text is
+    // origin_text_[begin, end)) or one piece written per record (time,
+    // message, fields).
     struct run {
-        bool of_origin;
+        pattern::part what;
         std::size_t first, last;
         std::size_t begin = 0, end = 0;
     };

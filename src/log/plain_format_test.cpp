@@ -12,7 +12,10 @@ template <class... T>
 std::string plain(std::string_view format, const T&... args) {
     fmt::memory_buffer out;
     fmt::format_to(fmt::appender(out), "before|");
-    if (!format_plain(format, out, args...)) return "gave up: " + fmt::to_string(out);
+    plain_layouts layouts;
+    if (!format_plain(layouts.of(format), format, out, args...)) {
+        return "gave up: " + fmt::to_string(out);
+    }
     return fmt::to_string(out);
 }
 
@@ -50,6 +53,23 @@ TEST(format_plain, gives_up_on_anything_but_empty_fields_and_leaves_the_buffer) 
     EXPECT_EQ(plain("a {} {{b}}", 1), "gave up: before|");
     EXPECT_EQ(plain("a {} }}", 1), "gave up: before|");
     EXPECT_EQ(plain("trailing {", 1), "gave up: before|");
+}
+
+TEST(format_plain, a_field_value_is_what_fmt_writes) {
+    fmt::memory_buffer out;
+    append_plain(out, 2.5);
+    append_plain(out, std::string_view("|"));
+    append_plain(out, -7);
+    EXPECT_EQ(fmt::to_string(out), "2.5|-7");
+}
+
+TEST(plain_layouts, strings_at_one_address_with_other_lengths_are_told_apart) {
+    plain_layouts layouts;
+    std::string_view text = "a {} b {{";
+    EXPECT_TRUE(layouts.of(text.substr(0, 6)).plain);
+    EXPECT_EQ(layouts.of(text.substr(0, 6)).fields, 1);
+    EXPECT_FALSE(layouts.of(text).plain);
+    EXPECT_EQ(layouts.of(text.substr(0, 1)).fields, 0);
 }
 
 }  // namespace

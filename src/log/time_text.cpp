@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <array>
 #include <cstdio>
 #include <cstring>
 
@@ -9,6 +10,14 @@ namespace rivet::log::detail {
 namespace {
 
 constexpr std::size_t second_text_size = 19;  // "2025-01-31 12:34:56"
+
+constexpr auto two_digits = [] {
+    std::array<std::array<char, 2>, 100> digits{};
+    for (int i = 0; i < 100; ++i) {
+        digits[i] = {static_cast<char>('0' + i / 10), static_cast<char>('0' + i % 10)};
+    }
+    return digits;
+}();
 
 // The text of the last second written, for one separator.
 struct second_text {
@@ -49,9 +58,11 @@ char* write_time(std::int64_t time_ns, char separator, char* out) noexcept {
     }
     std::memcpy(out, text_of_second(s, separator), second_text_size);
     out[second_text_size] = '.';
-    for (std::size_t i = time_text_size - 1; i > second_text_size; --i, us /= 10) {
-        out[i] = static_cast<char>('0' + us % 10);
-    }
+    // Six digits two at a time (a digit at a time was a third of this function).
+    auto u = static_cast<std::uint32_t>(us);
+    std::memcpy(out + second_text_size + 1, two_digits[u / 10000].data(), 2);
+    std::memcpy(out + second_text_size + 3, two_digits[u / 100 % 100].data(), 2);
+    std::memcpy(out + second_text_size + 5, two_digits[u % 100].data(), 2);
     return out + time_text_size;
 }
 

@@ -71,6 +71,7 @@ struct decoded_call {
         json_kind kind;
     };
     std::vector<raw_field> fields;
+    plain_layouts layouts;
 
     void clear() noexcept {
         message.clear();
@@ -143,7 +144,7 @@ void decode_field(const std::byte*& p, decoded_call& out) {
         ~destroy_after() { codec<value_t>::destroy(v); }
     } guard{value};
     try {
-        write_plain(out.values, value);
+        append_plain(out.values, value);
     } catch (const std::exception& e) {
         fmt::format_to(fmt::appender(out.values), "[format error: {}]", e.what());
     }
@@ -163,7 +164,8 @@ void decode_parts(type_list<F...>, type_list<V...>, std::index_sequence<I...>,
         try {
             bool done = false;
             if constexpr ((is_plain_v<decltype(std::get<I>(args))> && ...)) {
-                done = format_plain(format, out.message, std::get<I>(args)...);
+                done =
+                    format_plain(out.layouts.of(format), format, out.message, std::get<I>(args)...);
             }
             if (!done) {
                 fmt::vformat_to(fmt::appender(out.message), format,
