@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
+#include <time.h>
 
+#include <ctime>
 #include <rivet/log/pattern.hpp>
 #include <string>
 #include <vector>
@@ -94,6 +96,28 @@ TEST(time_text, the_cached_second_changes_at_the_boundary_and_back) {
               "2024-02-29 13:45:06.999999|2024-02-29 13:45:07.000000|"
               "2024-02-29 13:45:08.000000|2024-02-29 13:45:06.999999|"
               "2024-02-29T13:45:07.123456");
+}
+
+TEST(time_text, dates_agree_with_gmtime_from_1900_to_2250) {
+    // Every 1,000,003 s (11.6 days, so every day of the month and the
+    // hours move), plus the days around 2000-02-29 and 2100-02-28.
+    std::vector<std::int64_t> seconds;
+    for (std::int64_t sec = -2'208'988'800; sec < 8'835'955'200; sec += 1'000'003) {
+        seconds.push_back(sec);
+    }
+    for (std::int64_t day : {11'016, 11'017, 11'018, 47'540, 47'541, 47'542}) {
+        seconds.push_back(day * 86400 + 86399);
+    }
+    for (std::int64_t sec : seconds) {
+        time_t t = static_cast<time_t>(sec);
+        tm parts{};
+        gmtime_r(&t, &parts);
+        char expected[64];
+        std::strftime(expected, sizeof expected, "%Y-%m-%d %H:%M:%S.000000", &parts);
+        std::string got;
+        append_time(sec * 1'000'000'000, ' ', got);
+        ASSERT_EQ(got, expected) << sec;
+    }
 }
 
 TEST(line_layout, writes_what_the_pattern_writes_as_the_origin_changes) {

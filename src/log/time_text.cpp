@@ -1,7 +1,5 @@
 #include "time_text.hpp"
 
-#include <time.h>
-
 #include <array>
 #include <cstdio>
 #include <cstring>
@@ -25,17 +23,37 @@ struct second_text {
     char text[64];  // room for any year snprintf could print; 19 bytes used
 };
 
-// gmtime_r and snprintf cost more than the rest of a line: once a second.
+// The proleptic Gregorian date of a day number (days since 1970-01-01),
+// after Howard Hinnant's days_from_civil inverse: arithmetic only, where
+// gmtime_r reads /etc/localtime on first use (a file read in the backend's
+// first line) and takes glibc's time zone lock.
+struct civil_date {
+    std::int64_t year;
+    unsigned month, day;
+};
+civil_date civil_from_days(std::int64_t z) noexcept {
+    z += 719468;
+    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const auto doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const unsigned day = doy - (153 * mp + 2) / 5 + 1;
+    const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+    return {static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2), month, day};
+}
+
+// The date and time of day are formatted once a second.
 const char* text_of_second(std::int64_t s, char separator) noexcept {
     thread_local second_text cache[2];  // ' ' and 'T'
     second_text& c = cache[separator == 'T' ? 1 : 0];
     if (c.second != s) {
-        time_t t = static_cast<time_t>(s);
-        tm parts{};
-        gmtime_r(&t, &parts);
-        std::snprintf(c.text, sizeof c.text, "%04d-%02d-%02d%c%02d:%02d:%02d", parts.tm_year + 1900,
-                      parts.tm_mon + 1, parts.tm_mday, separator, parts.tm_hour, parts.tm_min,
-                      parts.tm_sec);
+        std::int64_t days = s >= 0 ? s / 86400 : (s - 86399) / 86400;
+        auto of_day = static_cast<unsigned>(s - days * 86400);
+        civil_date date = civil_from_days(days);
+        std::snprintf(c.text, sizeof c.text, "%04lld-%02u-%02u%c%02u:%02u:%02u",
+                      static_cast<long long>(date.year), date.month, date.day, separator,
+                      of_day / 3600, of_day / 60 % 60, of_day % 60);
         c.second = s;
     }
     return c.text;
