@@ -25,8 +25,8 @@ struct registry {
 
 // Paid while static initialisation runs, not in the first logging call:
 // - registering for expedited membarrier (the backend's half of the wake
-//   protocol) takes microseconds while the process has one thread, and 10 to
-//   20 ms once it has two (the kernel then waits for an RCU grace period);
+//   protocol) takes about 2 us while the process has one thread, and 11 to
+//   20 ms once it has two (measured on the machine of docs/log.md);
 // - the clock's origin anchor: the rate ticks convert at is measured from it,
 //   so the earlier it is taken, the sooner the rate is precise.
 [[maybe_unused]] const bool prepared_at_start = [] {

@@ -1,20 +1,14 @@
 #include <stdio.h>
-#include <time.h>
 
 #include <rivet/log/sink.hpp>
 
 #include "fd_writer.hpp"
 #include "line_sink.hpp"
+#include "tick_clock.hpp"
 #include "time_text.hpp"
 
 namespace rivet::log {
 namespace {
-
-std::int64_t now_ns() {
-    timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 // Rotation renames path.(k-1) to path.k down to path to path.1; the file
 // beyond `keep` is removed first. A failed rename is not reported: the next
@@ -27,7 +21,7 @@ public:
           when_(when),
           layout_(std::move(p)),
           format_(format),
-          day_(detail::utc_day(now_ns())) {}
+          day_(detail::utc_day(detail::realtime_ns())) {}
 
     void write(const record& r) override {
         line_.clear();

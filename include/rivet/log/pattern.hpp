@@ -29,8 +29,7 @@ namespace detail {
 class line_layout;
 }
 
-/// A compiled text layout; cheap to copy. format() writes a line straight
-/// into `out`'s memory: one resize up front, no append per part.
+/// A compiled text layout; cheap to copy.
 class pattern {
 public:
     /// The default layout.
