@@ -73,7 +73,7 @@ for rep in $(seq 1 "$reps"); do
 
     # Hot-path latency of one call.
     for t in 1 4; do
-        for impl in rivet spdlog-async spdlog-sync; do
+        for impl in rivet spdlog-async spdlog-sync glog; do
             read -r p50 p99 p999 < <(run "$impl" $(prog "$impl") latency "$t" "$n_lat" "$files/f.log")
             record "latency_p50_${t}t" "$impl" "n=$n_lat/thread" ns "$p50"
             record "latency_p99_${t}t" "$impl" "n=$n_lat/thread" ns "$p99"

@@ -11,7 +11,6 @@
 
 #include "fatal_signals.hpp"
 #include "registry.hpp"
-#include "tick_clock.hpp"
 
 namespace rivet::log::detail {
 namespace {
@@ -71,8 +70,6 @@ backend::backend(backend_config config)
     : config_(config),
       ring_bytes_(config.ring_bytes),
       last_flush_(std::chrono::steady_clock::now()) {
-    calibrate_ticks();
-    (void)base::membarrier_available();  // registration can take milliseconds: not in a log call
     thread_ = std::thread([this] { run(); });
     thread_id_ = thread_.get_id();
 }

@@ -29,7 +29,7 @@ public:
         }
         std::string& buf = out_.buffer();
         buf += c;
-        detail::append_line(r, pattern_, format_, buf);
+        detail::append_line(r, layout_, format_, buf);
         buf.insert(buf.size() - 1, reset);  // before the newline
         out_.maybe_write();
     }

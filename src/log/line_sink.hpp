@@ -6,15 +6,17 @@
 #include <utility>
 
 #include "fd_writer.hpp"
+#include "line_layout.hpp"
 
 namespace rivet::log::detail {
 
 /// Appends `r` and a newline to `out`.
-inline void append_line(const record& r, const pattern& p, line_format format, std::string& out) {
+inline void append_line(const record& r, line_layout& layout, line_format format,
+                        std::string& out) {
     if (format == line_format::json) {
         format_json(r, out);
     } else {
-        p.format(r, out);
+        layout.append(r, out);
     }
     out += '\n';
 }
@@ -24,10 +26,10 @@ class line_sink : public sink {
 public:
     template <class... WriterArgs>
     line_sink(pattern p, line_format format, WriterArgs&&... writer_args)
-        : out_(std::forward<WriterArgs>(writer_args)...), pattern_(std::move(p)), format_(format) {}
+        : out_(std::forward<WriterArgs>(writer_args)...), layout_(std::move(p)), format_(format) {}
 
     void write(const record& r) override {
-        append_line(r, pattern_, format_, out_.buffer());
+        append_line(r, layout_, format_, out_.buffer());
         out_.maybe_write();
     }
     void flush() override { out_.write_out(); }
@@ -35,7 +37,7 @@ public:
 
 protected:
     fd_writer out_;
-    pattern pattern_;
+    line_layout layout_;
     line_format format_;
 };
 

@@ -62,14 +62,14 @@ void renderer::write(const record_header& h, const std::byte* args,
         return;
     }
     record r;
-    r.time_ns = ticks_to_ns(h.ticks);
+    r.time_ns = clock_.to_ns(h.ticks);
     r.level = h.level;
     r.thread_id = thread_id;
     r.task = h.task ? std::string_view(h.task) : std::string_view();
     r.logger = h.from->name();
-    r.file = h.where.file_name();
+    r.file = last_file_.view(h.where.file_name());
     r.line = h.where.line();
-    r.function = h.where.function_name();
+    r.function = last_function_.view(h.where.function_name());
     r.message = std::string_view(call_.message.data(), call_.message.size());
     r.context = context_;
     r.fields = fields_;
@@ -78,7 +78,7 @@ void renderer::write(const record_header& h, const std::byte* args,
 
 void renderer::write_note(const logger& lg, level l, std::string_view message) noexcept {
     record r;
-    r.time_ns = ticks_to_ns(ticks());
+    r.time_ns = realtime_ns();
     r.level = l;
     r.thread_id = current_thread_id();
     r.logger = lg.name();

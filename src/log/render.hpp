@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "tick_clock.hpp"
+
 namespace rivet::log::detail {
 
 /// Serialises every call into sinks (the backend holds it for a round).
@@ -26,9 +28,22 @@ public:
     static void write_note(const logger& lg, level l, std::string_view message) noexcept;
 
 private:
+    // A call site's file and function names are string literals: their
+    // length is measured when the site changes, not on every record.
+    struct last_string {
+        std::string_view last;
+        std::string_view view(const char* s) noexcept {
+            if (s != last.data()) last = s;
+            return last;
+        }
+    };
+
     decoded_call call_;
     std::vector<field_view> context_;
     std::vector<field_view> fields_;
+    tick_clock clock_;
+    last_string last_file_;
+    last_string last_function_;
 };
 
 /// The calling thread's kernel id (cached).

@@ -1,20 +1,14 @@
 #include <stdio.h>
-#include <time.h>
 
 #include <rivet/log/sink.hpp>
 
 #include "fd_writer.hpp"
 #include "line_sink.hpp"
+#include "tick_clock.hpp"
 #include "time_text.hpp"
 
 namespace rivet::log {
 namespace {
-
-std::int64_t now_ns() {
-    timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 // Rotation renames path.(k-1) to path.k down to path to path.1; the file
 // beyond `keep` is removed first. A failed rename is not reported: the next
@@ -25,13 +19,13 @@ public:
         : out_(path),
           path_(std::move(path)),
           when_(when),
-          pattern_(std::move(p)),
+          layout_(std::move(p)),
           format_(format),
-          day_(detail::utc_day(now_ns())) {}
+          day_(detail::utc_day(detail::realtime_ns())) {}
 
     void write(const record& r) override {
         line_.clear();
-        detail::append_line(r, pattern_, format_, line_);
+        detail::append_line(r, layout_, format_, line_);
         bool new_day = when_.daily && detail::utc_day(r.time_ns) != day_;
         bool too_big = when_.max_bytes != 0 && out_.file_size() > 0 &&
                        out_.file_size() + line_.size() > when_.max_bytes;
@@ -62,7 +56,7 @@ private:
     detail::fd_writer out_;
     std::string path_;
     rotation when_;
-    pattern pattern_;
+    detail::line_layout layout_;
     line_format format_;
     std::int64_t day_;
     std::string line_;

@@ -2,12 +2,42 @@
 
 #include <time.h>
 
-#include <atomic>
-#include <mutex>
+#include <algorithm>
 #include <rivet/log/detail/clock.hpp>
 
 namespace rivet::log::detail {
 namespace {
+
+struct anchor {
+    std::uint64_t ticks;
+    std::int64_t ns;
+};
+
+// A pair read as close together as possible: the tick count halfway through
+// the clock read. A read the thread was preempted in is retried (the
+// narrowest of three is kept), so one anchor does not skew the rate.
+anchor read_anchor() noexcept {
+    anchor best{};
+    std::uint64_t best_width = ~std::uint64_t{0};
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        std::uint64_t a = ticks();
+        std::int64_t ns = realtime_ns();
+        std::uint64_t b = ticks();
+        if (b - a < best_width) {
+            best_width = b - a;
+            best = {a + (b - a) / 2, ns};
+        }
+        if (best_width < 2'000) break;  // under a microsecond on any current CPU
+    }
+    return best;
+}
+
+const anchor& origin() noexcept {
+    static const anchor first = read_anchor();
+    return first;
+}
+
+}  // namespace
 
 std::int64_t realtime_ns() noexcept {
     timespec ts;
@@ -15,62 +45,24 @@ std::int64_t realtime_ns() noexcept {
     return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
-// A pair read as close together as possible: the tick count halfway through
-// the clock read.
-struct anchor {
-    std::uint64_t ticks;
-    std::int64_t ns;
-};
+void take_clock_origin() noexcept { (void)origin(); }
 
-anchor read_anchor() noexcept {
-    std::uint64_t a = ticks();
-    std::int64_t ns = realtime_ns();
-    std::uint64_t b = ticks();
-    return {a + (b - a) / 2, ns};
-}
-
-// Readers are the backend and, rarely, threads writing directly; a mutex
-// keeps the three values consistent (the backend takes it once a record).
-std::mutex lock;
-bool calibrated = false;
-anchor first, current;
-double ns_per_tick = 1.0;
-
-void calibrate_locked() noexcept {
-    if (calibrated) return;
-    first = read_anchor();
-    timespec pause{0, 2'000'000};
-    ::nanosleep(&pause, nullptr);
-    current = read_anchor();
-    ns_per_tick = static_cast<double>(current.ns - first.ns) /
-                  static_cast<double>(current.ticks - first.ticks);
-    calibrated = true;
-}
-
-}  // namespace
-
-void calibrate_ticks() noexcept {
-#if defined(__x86_64__)
-    std::lock_guard guard(lock);
-    calibrate_locked();
-#endif
-}
-
-std::int64_t ticks_to_ns(std::uint64_t t) noexcept {
-#if defined(__x86_64__)
-    std::lock_guard guard(lock);
-    calibrate_locked();
-    if (t > current.ticks && static_cast<double>(t - current.ticks) * ns_per_tick > 1e9) {
-        anchor now = read_anchor();
-        ns_per_tick =
-            static_cast<double>(now.ns - first.ns) / static_cast<double>(now.ticks - first.ticks);
-        current = now;
+void tick_clock::re_anchor() noexcept {
+    const anchor& o = origin();
+    anchor now = read_anchor();
+    anchor_ticks_ = now.ticks;
+    anchor_ns_ = now.ns;
+    if (now.ticks <= o.ticks || now.ns <= o.ns) {
+        // Too close to the origin to measure a rate: every tick count maps to
+        // this anchor (off by at most the time since it) until the next one.
+        ns_per_tick_ = 0;
+        reanchor_after_ = 0;
+        return;
     }
-    auto delta = static_cast<double>(static_cast<std::int64_t>(t - current.ticks));
-    return current.ns + static_cast<std::int64_t>(delta * ns_per_tick);
-#else
-    return static_cast<std::int64_t>(t);
-#endif
+    std::int64_t span_ns = now.ns - o.ns;
+    ns_per_tick_ = static_cast<double>(span_ns) / static_cast<double>(now.ticks - o.ticks);
+    reanchor_after_ = static_cast<std::uint64_t>(
+        static_cast<double>(std::min<std::int64_t>(span_ns, 1'000'000'000)) / ns_per_tick_);
 }
 
 }  // namespace rivet::log::detail

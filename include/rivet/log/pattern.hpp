@@ -16,6 +16,7 @@
 // The default is "{time} {level} [{thread}] [{task}] {logger} {source}: {message}{fields}".
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <rivet/log/record.hpp>
 #include <string>
@@ -23,6 +24,10 @@
 #include <vector>
 
 namespace rivet::log {
+
+namespace detail {
+class line_layout;
+}
 
 /// A compiled text layout; cheap to copy.
 class pattern {
@@ -51,11 +56,24 @@ public:
     };
 
 private:
+    friend class detail::line_layout;
+
+    /// The most bytes write() puts down for `r`.
+    [[nodiscard]] std::size_t max_size(const record& r) const noexcept;
+    /// Lays pieces [first, last) of `r` out at `out` (max_size(r) bytes
+    /// there); returns the end.
+    char* write(const record& r, char* out, std::size_t first, std::size_t last) const noexcept;
+
     struct piece {
         part what;
         std::string text;  // for literal
     };
     std::vector<piece> pieces_;
+    // max_size() is fixed_bytes_ (literals, and the most the time, level,
+    // thread and line take) plus, for each part of variable length, its
+    // length times the times it appears.
+    std::size_t fixed_bytes_ = 0;
+    std::size_t uses_[static_cast<int>(part::fields) + 1] = {};
 };
 
 /// Appends `r` as one JSON object (no newline): time (ISO 8601, µs, UTC),

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <exception>
 #include <rivet/log/detail/codec.hpp>
+#include <rivet/log/detail/plain_format.hpp>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
@@ -70,6 +71,7 @@ struct decoded_call {
         json_kind kind;
     };
     std::vector<raw_field> fields;
+    plain_layouts layouts;
 
     void clear() noexcept {
         message.clear();
@@ -142,7 +144,7 @@ void decode_field(const std::byte*& p, decoded_call& out) {
         ~destroy_after() { codec<value_t>::destroy(v); }
     } guard{value};
     try {
-        fmt::format_to(fmt::appender(out.values), "{}", value);
+        append_plain(out.values, value);
     } catch (const std::exception& e) {
         fmt::format_to(fmt::appender(out.values), "[format error: {}]", e.what());
     }
@@ -160,8 +162,15 @@ void decode_parts(type_list<F...>, type_list<V...>, std::index_sequence<I...>,
             ~destroy_after() { (codec<F>::destroy(std::get<I>(a)), ...); }
         } guard{args};
         try {
-            fmt::vformat_to(fmt::appender(out.message), format,
-                            fmt::make_format_args(std::get<I>(args)...));
+            bool done = false;
+            if constexpr ((is_plain_v<decltype(std::get<I>(args))> && ...)) {
+                done =
+                    format_plain(out.layouts.of(format), format, out.message, std::get<I>(args)...);
+            }
+            if (!done) {
+                fmt::vformat_to(fmt::appender(out.message), format,
+                                fmt::make_format_args(std::get<I>(args)...));
+            }
         } catch (const std::exception& e) {
             // A user formatter threw: say so in the line rather than lose it.
             fmt::format_to(fmt::appender(out.message), "[format error: {}] {}", e.what(), format);

@@ -1,11 +1,11 @@
 // clock: the timestamp a logging call takes.
 //
-// On x86-64 it is the time-stamp counter (rdtsc, a few ns, no system call);
-// the backend converts ticks to wall-clock nanoseconds with a calibration it
-// refines as it runs (src/log/tick_clock.cpp). Elsewhere it is
-// CLOCK_REALTIME in nanoseconds. Ticks order records across threads: the
-// counter is invariant and synchronised across cores on the CPUs rivet
-// targets.
+// On x86-64 it is the time-stamp counter (rdtsc: about 10 ns on the machine
+// of docs/log.md, no system call); the backend converts ticks to wall-clock
+// nanoseconds with a rate it refines as it runs (src/log/tick_clock.hpp).
+// Elsewhere it is CLOCK_REALTIME in nanoseconds. Ticks order records across
+// threads: the counter is invariant and synchronised across cores on the
+// CPUs rivet targets.
 #pragma once
 
 #include <cstdint>
@@ -28,8 +28,5 @@ inline std::uint64_t ticks() noexcept {
            static_cast<std::uint64_t>(ts.tv_nsec);
 #endif
 }
-
-/// Wall-clock nanoseconds since the epoch of a tick count (the backend's calibration).
-std::int64_t ticks_to_ns(std::uint64_t t) noexcept;
 
 }  // namespace rivet::log::detail
