@@ -94,10 +94,6 @@ public:
     channel(std::size_t capacity, bool unbounded)
         : ring_(unbounded || capacity == 0 ? 1 : capacity),
           segments_(unbounded ? std::make_unique<segment_queue<T>>() : nullptr) {
-        // Registering for membarrier can take milliseconds (the kernel waits
-        // for an RCU grace period): pay it here, once per process, rather
-        // than inside the first send.
-        (void)base::membarrier_available();
         if constexpr (S == shape::mpmc) {
             if (!unbounded && capacity == 0) rendezvous_ = std::make_unique<rendezvous<T>>();
         }
