@@ -42,7 +42,7 @@ bool default_detect_stalls() noexcept {
 namespace rivet::runtime::detail {
 
 scheduler::scheduler(runtime_config config)
-    : config_(std::move(config)), blocking_(config_.max_blocking_threads) {
+    : config_(std::move(config)), external_(*this), blocking_(config_.max_blocking_threads) {
     unsigned n = config_.workers ? config_.workers : default_worker_count();
     workers_.reserve(n);
     for (unsigned i = 0; i < n; ++i) workers_.push_back(std::make_unique<worker>(*this, i));
@@ -53,7 +53,6 @@ scheduler::scheduler(runtime_config config)
 scheduler::~scheduler() { shutdown(); }
 
 void scheduler::spawn(task_core* t) noexcept {
-    t->owner = this;
     worker* w = worker::current();
     if (w != nullptr && &w->owner() == this) {
         bump(w->spawned);

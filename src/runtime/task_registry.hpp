@@ -28,12 +28,12 @@ namespace rivet::runtime::detail {
 
 class task_registry {
 public:
-    /// A registry owned by a worker; `wake_owner(owner)` unparks that worker.
-    task_registry(void (*wake_owner)(void*), void* owner) noexcept
-        : wake_owner_(wake_owner), owner_(owner) {}
-    /// The shared registry (tasks spawned from outside the runtime): tasks
-    /// leave it directly, under its lock, from whichever worker finishes them.
-    task_registry() noexcept = default;
+    /// A registry owned by a worker of `sched`; `wake_owner(owner)` unparks that worker.
+    task_registry(scheduler& sched, void (*wake_owner)(void*), void* owner) noexcept
+        : scheduler_(&sched), wake_owner_(wake_owner), owner_(owner) {}
+    /// The shared registry of `sched` (tasks spawned from outside the runtime):
+    /// tasks leave it directly, under its lock, from whichever worker finishes them.
+    explicit task_registry(scheduler& sched) noexcept : scheduler_(&sched) {}
     task_registry(const task_registry&) = delete;
     task_registry& operator=(const task_registry&) = delete;
     ~task_registry() { reap_remote(); }
@@ -91,6 +91,9 @@ public:
         }
     }
 
+    /// The scheduler whose tasks this registry holds.
+    [[nodiscard]] scheduler& owner() const noexcept { return *scheduler_; }
+
     /// Cancels every task here and every task added from now on.
     void cancel_all() noexcept {
         std::lock_guard lock(lock_);
@@ -103,6 +106,7 @@ public:
 private:
     static constexpr std::uint32_t max_remote_depth = 128;
 
+    scheduler* scheduler_;
     void (*wake_owner_)(void*) = nullptr;
     void* owner_ = nullptr;
     base::spinlock lock_;

@@ -31,14 +31,18 @@ bool spend_budget() noexcept {
 }
 
 scheduler* current_scheduler() noexcept {
-    if (this_task) return this_task->owner;
+    if (this_task) return &owner_of(*this_task);
     return this_worker ? &this_worker->owner() : nullptr;
 }
 
 worker* worker::current() noexcept { return this_worker; }
 
+scheduler& owner_of(const task_core& t) noexcept { return t.home->owner(); }
+
+namespace {
+
+/// The message of `error` for a report, or empty for a cancellation.
 std::string describe_failure(const std::exception_ptr& error) {
-    if (!error) return {};
     try {
         std::rethrow_exception(error);
     } catch (const timeout_error& e) {
@@ -52,12 +56,16 @@ std::string describe_failure(const std::exception_ptr& error) {
     }
 }
 
+}  // namespace
+
 void report_detached_failure(task_core* t) noexcept {
-    std::string message = t->vtbl->failure(t);
-    if (message.empty()) return;
+    std::exception_ptr error = t->vtbl->error(t);
+    if (!error) return;
     try {
-        t->owner->report("rivet: detached task '" + std::string(t->name) +
-                         "' ended with an exception: " + message);
+        std::string message = describe_failure(error);
+        if (message.empty()) return;
+        owner_of(*t).report("rivet: detached task '" + std::string(t->name) +
+                            "' ended with an exception: " + message);
     } catch (...) {
         // Reporting must not take the worker down; the report is lost.
     }
@@ -65,15 +73,20 @@ void report_detached_failure(task_core* t) noexcept {
 
 void schedule(task_core* t) noexcept {
     worker* w = this_worker;
-    if (w != nullptr && &w->owner() == t->owner) {
+    scheduler& owner = owner_of(*t);
+    if (w != nullptr && &w->owner() == &owner) {
         w->push_local(t, /*lifo=*/true);
     } else {
-        t->owner->schedule_remote(t);
+        owner.schedule_remote(t);
     }
 }
 
 worker::worker(scheduler& owner, unsigned index)
-    : owner_(owner), index_(index), steal_seed_(index * 2654435761u + 1) {}
+    : owner_(owner),
+      index_(index),
+      steal_seed_(index * 2654435761u + 1),
+      registry_(
+          owner, [](void* self) { static_cast<worker*>(self)->unpark(); }, this) {}
 
 void worker::start() {
     thread_ = std::thread([this] { run(); });
@@ -208,7 +221,13 @@ void worker::run_task(task_core* t) noexcept {
 }
 
 void worker::complete_task(task_core* t) noexcept {
-    unlink_cancel(t->cancel_root);  // a task_group's child leaves the group's node
+    // A task_group's child leaves the group's node. A task's own node gains
+    // children only from the task itself (its scopes and groups, all closed
+    // by now) and a parent only when spawned, so most tasks skip the locks.
+    cancel_node& node = t->cancel_root;
+    if (node.parent.load(std::memory_order_acquire) != nullptr || !node.children.empty()) {
+        unlink_cancel(node);
+    }
     t->vtbl->finish(t);
     // Counted before a joiner can see the task complete, so whoever joined it
     // never sees it among the live tasks.

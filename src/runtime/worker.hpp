@@ -104,7 +104,7 @@ private:
     std::uint32_t steal_seed_;
     reactor reactor_;
     timer_heap timers_;
-    task_registry registry_{[](void* self) { static_cast<worker*>(self)->unpark(); }, this};
+    task_registry registry_;
     std::thread thread_;
 };
 

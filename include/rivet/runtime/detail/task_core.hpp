@@ -28,10 +28,10 @@
 #include <atomic>
 #include <coroutine>
 #include <cstdint>
+#include <exception>
 #include <rivet/base/intrusive_list.hpp>
 #include <rivet/base/spinlock.hpp>
 #include <rivet/runtime/detail/local_binding.hpp>
-#include <string>
 
 namespace rivet::runtime::detail {
 
@@ -125,9 +125,9 @@ public:
 
     /// What differs between spawned coroutine types.
     struct vtable {
-        void (*destroy)(task_core*) noexcept;  // frees the root and the task's frame
-        std::string (*failure)(task_core*);    // the exception it ended with, or empty
-        void (*finish)(task_core*) noexcept;   // runs as the task completes
+        void (*destroy)(task_core*) noexcept;              // frees the root and the task's frame
+        std::exception_ptr (*error)(task_core*) noexcept;  // what it ended with, or null
+        void (*finish)(task_core*) noexcept;               // runs as the task completes
         // Creates the task's coroutine on its first run (null: created at
         // spawn); false when creating it threw (the task then completes).
         bool (*start)(task_core*) noexcept;
@@ -141,9 +141,10 @@ public:
     std::coroutine_handle<> resume_point;  // the innermost suspended coroutine
     std::coroutine_handle<> root;          // the task's outermost coroutine: done() when it ends;
                                            // null until the first run when vtbl->start creates it
-    scheduler* owner = nullptr;
     const char* name = "task";
-    task_registry* home = nullptr;  // see src/runtime/task_registry.hpp
+    // Its registry (see src/runtime/task_registry.hpp), which also says
+    // which scheduler runs it: set when the task is spawned.
+    task_registry* home = nullptr;
     const vtable* vtbl = nullptr;
     // The task's task_local bindings (one reference, or null): set from the
     // spawner's context when the task starts, replaced by bind() and its
@@ -182,6 +183,9 @@ struct budget {
     }
     void await_resume() const noexcept {}
 };
+
+/// The scheduler that runs `task` (a spawned task).
+scheduler& owner_of(const task_core& task) noexcept;
 
 /// Puts a runnable task on a run queue of its scheduler.
 void schedule(task_core* task) noexcept;
