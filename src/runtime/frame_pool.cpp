@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <new>
 #include <utility>
@@ -92,7 +93,14 @@ void* frame_cache::refill_and_allocate(std::size_t cls) {
     // A leftover run too short for this block is dropped (it is shorter
     // than the largest block: the waste is bounded).
     while (run_end_ - run_next_ < size) depot_.take_run(run_next_, run_end_);
-    return std::exchange(run_next_, run_next_ + size);
+    // Carve a magazine's worth (or what the run has left) at once, so that a
+    // burst of new blocks visits the depot once per magazine, not per block.
+    // Linked highest first: they are handed out in address order.
+    auto n = std::min<std::ptrdiff_t>((run_end_ - run_next_) / size,
+                                      frame_depot::magazine_capacity(cls));
+    std::byte* block = std::exchange(run_next_, run_next_ + n * size);
+    for (std::ptrdiff_t i = n - 1; i > 0; --i) m.loaded.push(block + i * size);
+    return block;
 }
 
 void frame_cache::make_room_and_deallocate(std::size_t cls, void* block) noexcept {

@@ -72,7 +72,7 @@ public:
     ~frame_depot();
 
     static constexpr std::uint32_t magazine_capacity(std::size_t cls) noexcept {
-        return static_cast<std::uint32_t>(magazine_bytes / block_size(cls));
+        return capacities_[cls];  // a table: freeing must not divide
     }
 
     /// Keeps a full magazine of class `cls` for other caches.
@@ -90,6 +90,14 @@ public:
     void put_run(std::byte* begin, std::byte* end) noexcept;
 
 private:
+    static constexpr std::array<std::uint32_t, class_count> capacities_ = [] {
+        std::array<std::uint32_t, class_count> c{};
+        for (std::size_t i = 0; i < class_count; ++i) {
+            c[i] = static_cast<std::uint32_t>(magazine_bytes / ((i + 1) * granule));
+        }
+        return c;
+    }();
+
     // Kept in the memory they describe, so that giving back never allocates:
     // a full magazine's first block links to the next magazine (its second
     // word; every block has two), a leftover run's first bytes say where it

@@ -142,7 +142,22 @@ task_core* worker::next_task() noexcept {
     }
     lifo_streak_ = 0;
     if (task_core* t = queue_.pop()) return t;
-    return owner_.injected().pop();
+    return take_injected();
+}
+
+task_core* worker::take_injected() noexcept {
+    // A batch at a time (Go's globrunqget): a burst spawned from outside, or
+    // a local queue's overflow, costs one lock per batch rather than per
+    // task. Half the local queue at most, leaving room for what the batch spawns.
+    task_core* t = owner_.injected().pop_chain(run_queue::capacity / 2);
+    if (t == nullptr) return nullptr;
+    for (task_core* rest = t->next; rest != nullptr;) {
+        task_core* next = rest->next;
+        push_back(rest);
+        rest = next;
+    }
+    t->next = nullptr;
+    return t;
 }
 
 task_core* worker::search() noexcept {
@@ -175,7 +190,7 @@ task_core* worker::steal() noexcept {
         if (&victim == this) continue;
         if (task_core* t = victim.steal_into(*this)) return t;
     }
-    return owner_.injected().pop();
+    return take_injected();
 }
 
 void worker::run_task(task_core* t) noexcept {

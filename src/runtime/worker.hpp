@@ -79,6 +79,7 @@ public:
 private:
     void run() noexcept;
     task_core* next_task() noexcept;
+    task_core* take_injected() noexcept;
     task_core* steal() noexcept;
     task_core* search() noexcept;
     void run_task(task_core* t) noexcept;
