@@ -73,12 +73,15 @@ TEST(frame_pool, blocks_freed_on_another_thread_come_back_through_the_depot) {
         rd::frame_cache freer(depot);
         for (void* p : blocks) freer.deallocate(p, size);
     }).join();
+    // The producer first hands out what it carved and did not use yet (less
+    // than a magazine), then the blocks the other thread freed.
     std::set<void*> freed(blocks.begin(), blocks.end());
+    std::size_t reused = 0;
     for (std::size_t i = 0; i < n; ++i) {
-        void* p = producer.allocate(size);
-        EXPECT_EQ(freed.count(p), 1u) << "block " << i << " is new memory";
-        blocks[i] = p;
+        blocks[i] = producer.allocate(size);
+        reused += freed.count(blocks[i]);
     }
+    EXPECT_GE(reused, n - per_magazine);
     for (void* p : blocks) producer.deallocate(p, size);
 }
 
