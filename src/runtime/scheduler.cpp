@@ -56,11 +56,11 @@ void scheduler::spawn(task_core* t) noexcept {
     worker* w = worker::current();
     if (w != nullptr && &w->owner() == this) {
         bump(w->spawned);
-        w->registry().add(*t);
+        w->registry().adopt(*t);
         w->push_local(t, /*lifo=*/false);
     } else {
         remote_spawned_.fetch_add(1, std::memory_order_relaxed);
-        external_.add(*t);
+        external_.adopt(*t);
         schedule_remote(t);
     }
 }

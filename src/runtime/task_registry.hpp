@@ -1,20 +1,29 @@
-// Every live spawned task is in exactly one registry, so that shutdown (and
-// the first SIGINT/SIGTERM) can cancel them all. Each worker has its own
-// registry for the tasks spawned on it; tasks spawned from outside the
-// runtime go to a shared one.
+// Every spawned task that has suspended is in exactly one registry, so that
+// shutdown (and the first SIGINT/SIGTERM) can cancel them all. Each worker
+// has its own registry for the tasks spawned on it; tasks spawned from
+// outside the runtime go to a shared one. A task's registry (its `home`) is
+// chosen when it is spawned.
 //
-// Cost on the hot path. Spawning links the task into the spawning worker's
-// registry; completing on that same worker unlinks it: both under a lock
-// only the owner and a rare shutdown sweep ever take. A task that completes
-// on another worker (it was stolen) is not unlinked there: it is pushed onto
-// the registry's `remote_done` stack with one CAS, and the owner unlinks the
-// whole stack in one pass (every few dozen tasks, and before parking). The
-// pushed task keeps its scheduler reference until then, so its frame, which
-// holds the links, stays valid; it is freed on its home worker, whose
-// allocator it came from (freeing it on the finishing worker instead made
-// two workers contend for malloc's arena locks: spawn+complete went from
-// ~340 to ~530 ns). A pusher that finds the stack deep wakes the owner if it
-// is parked, so an idle owner does not hold finished frames back.
+// Linking is lazy: a task joins its registry only when a run of it ends
+// without finishing (it suspended or yielded). A task that finishes in its
+// first run, the common case for short tasks, never takes a registry lock.
+// Nothing is lost: cancellation finds such a task in one of three places.
+// Queued and not yet run: it was marked cancelled at spawn or is cancelled
+// as it links (see below) -- a spawn that happens after cancel_all() sees
+// `cancelled_`, and one racing with it is caught when the task links. Running
+// its first run: when it suspends it links, and link() cancels it then, so
+// it cannot sleep through shutdown. Suspended: it is linked, and cancel_all()
+// walks the list.
+//
+// Cost on the hot path. Linking and unlinking take a lock that the owner,
+// the odd worker that ran a stolen task when it first suspended, and a rare
+// shutdown sweep touch. A linked task that completes on another worker (it
+// was stolen) is not unlinked there: it is pushed onto the registry's
+// `remote_done` stack with one CAS, and the owner unlinks the whole stack in
+// one pass (every few dozen tasks, and before parking). The pushed task
+// keeps its scheduler reference until then, so its root, which holds the
+// links, stays valid. A pusher that finds the stack deep wakes the owner if
+// it is parked, so an idle owner does not hold finished tasks back.
 #pragma once
 
 #include <atomic>
@@ -38,12 +47,23 @@ public:
     task_registry& operator=(const task_registry&) = delete;
     ~task_registry() { reap_remote(); }
 
-    /// Adds a new task; it starts cancelled if the registry was cancelled.
-    void add(task_core& t) noexcept {
-        std::lock_guard lock(lock_);
+    /// Makes this the home of a new task (not linked yet); it starts
+    /// cancelled if the registry was cancelled.
+    void adopt(task_core& t) noexcept {
         t.home = this;
+        if (cancelled_.load(std::memory_order_relaxed)) {
+            t.cancel_root.cancelled.store(true, std::memory_order_relaxed);
+        }
+    }
+
+    /// Links a task of this registry whose run just ended unfinished (on the
+    /// worker that ran it, while it is still `running`): cancels it if the
+    /// registry was cancelled, which a suspended task would not notice.
+    void link(task_core& t) noexcept {
+        t.linked = true;
+        std::lock_guard lock(lock_);
         live_.push_back(t);
-        if (cancelled_) t.cancel_root.cancelled.store(true, std::memory_order_relaxed);
+        if (cancelled_.load(std::memory_order_relaxed)) cancel(t.cancel_root);
     }
 
     /// The owner's path for a finished task: unlinks it and drops the
@@ -97,7 +117,7 @@ public:
     /// Cancels every task here and every task added from now on.
     void cancel_all() noexcept {
         std::lock_guard lock(lock_);
-        cancelled_ = true;
+        cancelled_.store(true, std::memory_order_relaxed);
         // A task is alive while linked: only unlinking (under this lock)
         // drops the scheduler's reference.
         live_.for_each([](task_core& t) { cancel(t.cancel_root); });
@@ -111,7 +131,7 @@ private:
     void* owner_ = nullptr;
     base::spinlock lock_;
     base::intrusive_list<task_core> live_;
-    bool cancelled_ = false;
+    std::atomic<bool> cancelled_{false};  // written under lock_; read at spawn without it
     alignas(64) std::atomic<task_core*> remote_done_{nullptr};
     std::atomic<std::uint32_t> remote_count_{0};
 };

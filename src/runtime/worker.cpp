@@ -218,6 +218,7 @@ void worker::run_task(task_core* t) noexcept {
         complete_task(t);
         return;
     }
+    if (!t->linked) t->home->link(*t);  // see task_registry.hpp
     st = t->state.load(std::memory_order_acquire);
     for (;;) {
         if (st & task_core::notified) {
@@ -259,7 +260,9 @@ void worker::complete_task(task_core* t) noexcept {
     if (detached) report_detached_failure(t);
     // Still holding the scheduler's reference, so the core outlives the notify.
     if (notify_blocking) t->complete.notify_all();
-    if (t->home == &registry_) {
+    if (!t->linked) {
+        t->release();  // it finished in its first run: never linked
+    } else if (t->home == &registry_) {
         registry_.remove_local(*t);
     } else {
         t->home->remove_remote(*t);

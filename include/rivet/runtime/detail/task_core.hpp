@@ -157,12 +157,16 @@ public:
 
     // Joining: `complete` is written under join_lock; a thread outside the
     // runtime (block_on) may also wait on it directly.
-    wait_ticket joiner;  // a task awaiting the join, if any
-    std::atomic<std::uint32_t> refs{2};
+    wait_ticket joiner;                 // a task awaiting the join, if any
+    std::atomic<std::uint8_t> refs{2};  // the scheduler's and the join_handle's: no more
     base::spinlock join_lock;
     std::atomic<bool> complete{false};
     bool blocking_joiner = false;  // someone waits on `complete` with atomic::wait
     bool detached = false;         // nobody will join: the runtime reports a failure
+    // In its home registry's list (task_registry.hpp). Written only by the
+    // worker running the task (a run queue orders those), so it is read
+    // without the registry's lock, unlike the list's own links.
+    bool linked = false;
 };
 
 /// The spawned task running on this thread, or null outside any task.
