@@ -1,10 +1,10 @@
 // task_core: what the scheduler knows about a spawned task.
 //
 // A spawned task is the unit of scheduling; every task<T> it awaits runs
-// inside it. The core lives in the spawned task's own coroutine frame (one
-// allocation per spawn) and is reference counted: one reference for the
-// scheduler until the task has finished and left its registry, one for its
-// join_handle.
+// inside it. The core is the start of the task's root (spawned.hpp), which
+// is allocated beside the task's coroutine frame, and is reference counted:
+// one reference for the scheduler until the task has finished and left its
+// registry, one for its join_handle.
 //
 // Wake protocol. The state word holds a status, a `notified` bit and a run
 // sequence number that grows each time the task starts running. A task runs
@@ -75,7 +75,8 @@ struct wait_ticket {
     std::uint64_t seq = 0;
 };
 
-/// A spawned task. Its list hook links it into its home task_registry.
+/// A spawned task. Its list hook links it into its home task_registry once
+/// it has suspended.
 class task_core : public base::list_hook {
 public:
     static constexpr std::uint64_t idle = 0;
