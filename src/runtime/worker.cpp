@@ -59,7 +59,7 @@ std::string describe_failure(const std::exception_ptr& error) {
 }  // namespace
 
 void report_detached_failure(task_core* t) noexcept {
-    std::exception_ptr error = t->vtbl->error(t);
+    const std::exception_ptr& error = t->vtbl->error(t);
     if (!error) return;
     try {
         std::string message = describe_failure(error);
@@ -253,7 +253,7 @@ void worker::complete_task(task_core* t) noexcept {
     {
         std::lock_guard lock(t->join_lock);
         t->complete.store(true, std::memory_order_release);
-        if (t->joiner.task) task_core::wake(t->joiner);
+        if (t->joiner != nullptr) task_core::wake(*t->joiner);
         notify_blocking = t->blocking_joiner;
         detached = t->detached;
     }

@@ -90,8 +90,8 @@ protected:
         if (self->root) std::exchange(self->root, nullptr).destroy();
         delete self;
     }
-    static std::exception_ptr root_error(task_core* core) noexcept {
-        return static_cast<spawned_root*>(core)->exception();
+    static const std::exception_ptr& root_error(task_core* core) noexcept {
+        return static_cast<spawned_root*>(core)->result.error;
     }
 };
 

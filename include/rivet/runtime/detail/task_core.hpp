@@ -126,9 +126,9 @@ public:
 
     /// What differs between spawned coroutine types.
     struct vtable {
-        void (*destroy)(task_core*) noexcept;              // frees the root and the task's frame
-        std::exception_ptr (*error)(task_core*) noexcept;  // what it ended with, or null
-        void (*finish)(task_core*) noexcept;               // runs as the task completes
+        void (*destroy)(task_core*) noexcept;  // frees the root and the task's frame
+        const std::exception_ptr& (*error)(task_core*) noexcept;  // what it ended with, or null
+        void (*finish)(task_core*) noexcept;                      // runs as the task completes
         // Creates the task's coroutine on its first run (null: created at
         // spawn); false when creating it threw (the task then completes).
         bool (*start)(task_core*) noexcept;
@@ -157,8 +157,10 @@ public:
     cancel_node cancel_root;
 
     // Joining: `complete` is written under join_lock; a thread outside the
-    // runtime (block_on) may also wait on it directly.
-    wait_ticket joiner;                 // a task awaiting the join, if any
+    // runtime (block_on) may also wait on it directly. `joiner` is the
+    // ticket of a task awaiting the join, if any: it lives in that task's
+    // awaiter, which unregisters it (under join_lock) before going away.
+    const wait_ticket* joiner = nullptr;
     std::atomic<std::uint8_t> refs{2};  // the scheduler's and the join_handle's: no more
     base::spinlock join_lock;
     std::atomic<bool> complete{false};
