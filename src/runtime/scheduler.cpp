@@ -56,11 +56,11 @@ void scheduler::spawn(task_core* t) noexcept {
     worker* w = worker::current();
     if (w != nullptr && &w->owner() == this) {
         bump(w->spawned);
-        w->registry().adopt(*t);
+        t->home = &w->registry();
         w->push_local(t, /*lifo=*/false);
     } else {
         remote_spawned_.fetch_add(1, std::memory_order_relaxed);
-        external_.adopt(*t);
+        t->home = &external_;
         schedule_remote(t);
     }
 }
@@ -68,6 +68,8 @@ void scheduler::spawn(task_core* t) noexcept {
 void scheduler::cancel_all() noexcept {
     external_.cancel_all();
     for (auto& w : workers_) w->registry().cancel_all();
+    // Tasks in their first run are in no registry yet (task_registry.hpp).
+    for (auto& w : workers_) w->cancel_running();
 }
 
 void scheduler::schedule_remote(task_core* t) noexcept {

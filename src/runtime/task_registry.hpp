@@ -8,12 +8,10 @@
 // without finishing (it suspended or yielded). A task that finishes in its
 // first run, the common case for short tasks, never takes a registry lock.
 // Nothing is lost: cancellation finds such a task in one of three places.
-// Queued and not yet run: it was marked cancelled at spawn or is cancelled
-// as it links (see below) -- a spawn that happens after cancel_all() sees
-// `cancelled_`, and one racing with it is caught when the task links. Running
-// its first run: when it suspends it links, and link() cancels it then, so
-// it cannot sleep through shutdown. Suspended: it is linked, and cancel_all()
-// walks the list.
+// Not yet run: the worker about to run it reads `cancelled()` first. Running
+// its first run: its worker publishes it (worker::cancel_running), and when
+// it suspends it links, and link() cancels it then. Suspended: it is linked,
+// and cancel_all() walks the list.
 //
 // Cost on the hot path. Linking and unlinking take a lock that the owner,
 // the odd worker that ran a stolen task when it first suspended, and a rare
@@ -47,13 +45,10 @@ public:
     task_registry& operator=(const task_registry&) = delete;
     ~task_registry() { reap_remote(); }
 
-    /// Makes this the home of a new task (not linked yet); it starts
-    /// cancelled if the registry was cancelled.
-    void adopt(task_core& t) noexcept {
-        t.home = this;
-        if (cancelled_.load(std::memory_order_relaxed)) {
-            t.cancel_root.cancelled.store(true, std::memory_order_relaxed);
-        }
+    /// True once cancel_all() was called: a task of this registry that was
+    /// not linked yet must start cancelled.
+    [[nodiscard]] bool cancelled() const noexcept {
+        return cancelled_.load(std::memory_order_relaxed);
     }
 
     /// Links a task of this registry whose run just ended unfinished (on the
@@ -131,7 +126,7 @@ private:
     void* owner_ = nullptr;
     base::spinlock lock_;
     base::intrusive_list<task_core> live_;
-    std::atomic<bool> cancelled_{false};  // written under lock_; read at spawn without it
+    std::atomic<bool> cancelled_{false};  // written under lock_; read by cancelled() without it
     alignas(64) std::atomic<task_core*> remote_done_{nullptr};
     std::atomic<std::uint32_t> remote_count_{0};
 };

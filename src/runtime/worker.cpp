@@ -203,22 +203,31 @@ void worker::run_task(task_core* t) noexcept {
         running_name.store(t->name, std::memory_order_relaxed);
         bump(runs);
     }
+    bool first_run = !t->linked;
+    if (first_run) {
+        // In no registry yet: cancel_all reaches it here (see cancel_running).
+        first_run_.store(t, std::memory_order_relaxed);
+        base::light_barrier(first_run_);
+        if (t->home->cancelled()) t->cancel_root.cancelled.store(true, std::memory_order_relaxed);
+    }
     this_task = t;
     run_budget = budget_per_run;
-    if (!t->root && !t->vtbl->start(t)) {
-        this_task = nullptr;
-        complete_task(t);
-        return;
-    }
-    t->resume_point.resume();
+    bool started = t->root || t->vtbl->start(t);
+    if (started) t->resume_point.resume();
     this_task = nullptr;
     if (owner_.config().detect_stalls) running_name.store(nullptr, std::memory_order_relaxed);
 
-    if (t->root.done()) {
+    bool done = !started || t->root.done();
+    if (!done && first_run) t->home->link(*t);  // see task_registry.hpp
+    if (first_run) {
+        first_run_.store(nullptr, std::memory_order_relaxed);
+        base::light_barrier(first_run_);
+        while (cancelling_.load(std::memory_order_acquire) != 0) base::cpu_relax();
+    }
+    if (done) {
         complete_task(t);
         return;
     }
-    if (!t->linked) t->home->link(*t);  // see task_registry.hpp
     st = t->state.load(std::memory_order_acquire);
     for (;;) {
         if (st & task_core::notified) {
@@ -267,6 +276,16 @@ void worker::complete_task(task_core* t) noexcept {
     } else {
         t->home->remove_remote(*t);
     }
+}
+
+void worker::cancel_running() noexcept {
+    cancelling_.fetch_add(1, std::memory_order_acq_rel);
+    base::heavy_barrier(first_run_);
+    // Either the worker sees `cancelling_` and keeps the task alive until we
+    // are done, or we see null here: its first run is over (and it is linked
+    // or finished).
+    if (task_core* t = first_run_.load(std::memory_order_acquire)) cancel(t->cancel_root);
+    cancelling_.fetch_sub(1, std::memory_order_release);
 }
 
 void worker::poll_io_and_timers(bool may_block) noexcept {
