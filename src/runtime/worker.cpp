@@ -203,32 +203,47 @@ void worker::run_task(task_core* t) noexcept {
         running_name.store(t->name, std::memory_order_relaxed);
         bump(runs);
     }
-    bool first_run = !t->linked;
-    if (first_run) {
-        // In no registry yet: cancel_all reaches it here (see cancel_running).
-        first_run_.store(t, std::memory_order_relaxed);
-        base::light_barrier(first_run_);
-        if (t->home->cancelled()) t->cancel_root.cancelled.store(true, std::memory_order_relaxed);
+    if (!t->linked) {
+        run_first(t);
+        return;
     }
+    if (resume(t)) {
+        complete_task(t);
+    } else {
+        end_run(t);
+    }
+}
+
+void worker::run_first(task_core* t) noexcept {
+    // In no registry yet: cancel_all reaches it here (see cancel_running).
+    first_run_.store(t, std::memory_order_relaxed);
+    base::light_barrier(first_run_);
+    if (t->home->cancelled()) t->cancel_root.cancelled.store(true, std::memory_order_relaxed);
+    bool done = resume(t);
+    if (!done) t->home->link(*t);  // see task_registry.hpp
+    first_run_.store(nullptr, std::memory_order_relaxed);
+    base::light_barrier(first_run_);
+    while (cancelling_.load(std::memory_order_acquire) != 0) base::cpu_relax();
+    if (done) {
+        complete_task(t);
+    } else {
+        end_run(t);
+    }
+}
+
+bool worker::resume(task_core* t) noexcept {
     this_task = t;
     run_budget = budget_per_run;
+    // The coroutine is created on the first run; a failure to create it ends the task.
     bool started = t->root || t->vtbl->start(t);
     if (started) t->resume_point.resume();
     this_task = nullptr;
     if (owner_.config().detect_stalls) running_name.store(nullptr, std::memory_order_relaxed);
+    return !started || t->root.done();
+}
 
-    bool done = !started || t->root.done();
-    if (!done && first_run) t->home->link(*t);  // see task_registry.hpp
-    if (first_run) {
-        first_run_.store(nullptr, std::memory_order_relaxed);
-        base::light_barrier(first_run_);
-        while (cancelling_.load(std::memory_order_acquire) != 0) base::cpu_relax();
-    }
-    if (done) {
-        complete_task(t);
-        return;
-    }
-    st = t->state.load(std::memory_order_acquire);
+void worker::end_run(task_core* t) noexcept {
+    std::uint64_t st = t->state.load(std::memory_order_acquire);
     for (;;) {
         if (st & task_core::notified) {
             // Woken while it ran: it goes to the back of the queue, as a yield.

@@ -88,6 +88,12 @@ private:
     task_core* steal() noexcept;
     task_core* search() noexcept;
     void run_task(task_core* t) noexcept;
+    void run_first(task_core* t) noexcept;
+    /// Runs `t` until it suspends or finishes; true when it finished.
+    bool resume(task_core* t) noexcept;
+    /// After a run that did not finish `t`: requeues it if it was woken
+    /// meanwhile, else leaves it idle until a wake.
+    void end_run(task_core* t) noexcept;
     void complete_task(task_core* t) noexcept;
     void poll_io_and_timers(bool may_block) noexcept;
     void push_back(task_core* t) noexcept;
