@@ -21,7 +21,9 @@
 // one pass (every few dozen tasks, and before parking). The pushed task
 // keeps its scheduler reference until then, so its root, which holds the
 // links, stays valid. A pusher that finds the stack deep wakes the owner if
-// it is parked, so an idle owner does not hold finished tasks back.
+// it is parked, so an idle owner does not hold finished tasks back. A task
+// that was never linked is freed by whichever worker finishes it: the
+// recycling allocator (frame_pool.hpp) takes blocks freed on any thread.
 #pragma once
 
 #include <atomic>
