@@ -1,6 +1,7 @@
-#include <cstdlib>
 #include <new>
 #include <rivet/runtime/detail/frame_allocator.hpp>
+
+#include "frame_pool.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define RIVET_FRAME_CACHE 0
@@ -16,52 +17,46 @@
 namespace rivet::runtime::detail {
 namespace {
 
-// Sizes are rounded up to 16 bytes (malloc's own granule); frames above max_cached_size are rare
-// (huge locals) and go straight to malloc. Plain malloc alignment (16) is
-// enough for a frame; aligned allocation costs far more in glibc.
-constexpr std::size_t granule = 16;
-constexpr std::size_t max_cached_size = 2048;
-constexpr std::size_t class_count = max_cached_size / granule;
-// Each thread caches up to 4 MiB of frames per size class: enough to absorb a
-// burst of tens of thousands of tasks without touching malloc, while a thread
-// that only frees cannot grow without bound.
-constexpr std::size_t max_cached_bytes_per_class = 4 << 20;
+// Never destroyed: a frame may be freed by a static destructor, or by a
+// thread that outlives main's return.
+frame_depot& shared_depot() {
+    static auto* depot = new frame_depot;
+    return *depot;
+}
 
-struct free_block {
-    free_block* next;
-};
+// This thread's cache, or null before its first allocation and once it is
+// gone. A plain pointer: reading it costs no thread_local guard check.
+constinit thread_local frame_cache* this_cache = nullptr;
+// Set as this thread's cache goes away: frames allocated or freed later in
+// the thread's exit (by another thread_local's destructor) bypass it.
+constinit thread_local bool cache_gone = false;
 
-struct frame_cache {
-    free_block* heads[class_count] = {};
-    std::size_t counts[class_count] = {};
-
-    ~frame_cache() {
-        for (free_block* head : heads) {
-            while (head != nullptr) {
-                free_block* next = head->next;
-                ::operator delete(head);
-                head = next;
-            }
-        }
+struct thread_frames {
+    frame_cache cache{shared_depot()};
+    thread_frames() noexcept { this_cache = &cache; }
+    ~thread_frames() {  // runs before `cache` is destroyed
+        this_cache = nullptr;
+        cache_gone = true;
     }
 };
 
-thread_local frame_cache cache;
+[[gnu::noinline]] frame_cache* first_use() noexcept {
+    if (!cache_gone) {
+        thread_local thread_frames frames;
+    }
+    return this_cache;
+}
 
-std::size_t class_of(std::size_t size) { return (size + granule - 1) / granule - 1; }
+frame_cache* thread_cache() noexcept { return this_cache != nullptr ? this_cache : first_use(); }
 
 }  // namespace
 
 void* allocate_frame(std::size_t size) {
     if constexpr (RIVET_FRAME_CACHE) {
-        if (size <= max_cached_size) {
-            std::size_t c = class_of(size);
-            if (free_block* b = cache.heads[c]) {
-                cache.heads[c] = b->next;
-                --cache.counts[c];
-                return b;
-            }
-            return ::operator new((c + 1) * granule);
+        if (size <= frame_depot::max_block) {
+            if (frame_cache* c = thread_cache()) return c->allocate(size);
+            // Freed into the depot later: it must be a whole block.
+            return ::operator new(frame_depot::block_size(frame_depot::class_of(size)));
         }
     }
     return ::operator new(size);
@@ -69,15 +64,15 @@ void* allocate_frame(std::size_t size) {
 
 void deallocate_frame(void* frame, std::size_t size) noexcept {
     if constexpr (RIVET_FRAME_CACHE) {
-        if (size <= max_cached_size) {
-            std::size_t c = class_of(size);
-            if (cache.counts[c] < max_cached_bytes_per_class / ((c + 1) * granule)) {
-                auto* b = static_cast<free_block*>(frame);
-                b->next = cache.heads[c];
-                cache.heads[c] = b;
-                ++cache.counts[c];
-                return;
+        if (size <= frame_depot::max_block) {
+            if (frame_cache* c = thread_cache()) {
+                c->deallocate(frame, size);
+            } else {
+                free_list one;
+                one.push(frame);
+                shared_depot().put_blocks(frame_depot::class_of(size), one);
             }
+            return;
         }
     }
     ::operator delete(frame);

@@ -29,16 +29,27 @@ public:
         size_.store(size_.load(std::memory_order_relaxed) + n, std::memory_order_release);
     }
 
-    task_core* pop() noexcept {
+    task_core* pop() noexcept { return pop_chain(1); }
+
+    /// Removes up to `max` tasks from the front (at least one unless empty)
+    /// as a chain linked through task_core::next; returns its first task.
+    /// Takes the lock once for the lot.
+    task_core* pop_chain(std::size_t max) noexcept {
         if (empty()) return nullptr;
         std::lock_guard lock(mutex_);
-        task_core* t = head_;
-        if (t == nullptr) return nullptr;
-        head_ = t->next;
+        task_core* first = head_;
+        if (first == nullptr) return nullptr;
+        std::size_t n = 1;
+        task_core* last = first;
+        while (n < max && last->next != nullptr) {
+            last = last->next;
+            ++n;
+        }
+        head_ = last->next;
         if (head_ == nullptr) tail_ = nullptr;
-        t->next = nullptr;
-        size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_release);
-        return t;
+        last->next = nullptr;
+        size_.store(size_.load(std::memory_order_relaxed) - n, std::memory_order_release);
+        return first;
     }
 
     [[nodiscard]] bool empty() const noexcept { return size_.load(std::memory_order_acquire) == 0; }

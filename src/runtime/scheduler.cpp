@@ -42,7 +42,7 @@ bool default_detect_stalls() noexcept {
 namespace rivet::runtime::detail {
 
 scheduler::scheduler(runtime_config config)
-    : config_(std::move(config)), blocking_(config_.max_blocking_threads) {
+    : config_(std::move(config)), external_(*this), blocking_(config_.max_blocking_threads) {
     unsigned n = config_.workers ? config_.workers : default_worker_count();
     workers_.reserve(n);
     for (unsigned i = 0; i < n; ++i) workers_.push_back(std::make_unique<worker>(*this, i));
@@ -53,15 +53,14 @@ scheduler::scheduler(runtime_config config)
 scheduler::~scheduler() { shutdown(); }
 
 void scheduler::spawn(task_core* t) noexcept {
-    t->owner = this;
     worker* w = worker::current();
     if (w != nullptr && &w->owner() == this) {
         bump(w->spawned);
-        w->registry().add(*t);
+        t->home = &w->registry();
         w->push_local(t, /*lifo=*/false);
     } else {
         remote_spawned_.fetch_add(1, std::memory_order_relaxed);
-        external_.add(*t);
+        t->home = &external_;
         schedule_remote(t);
     }
 }
@@ -69,6 +68,8 @@ void scheduler::spawn(task_core* t) noexcept {
 void scheduler::cancel_all() noexcept {
     external_.cancel_all();
     for (auto& w : workers_) w->registry().cancel_all();
+    // Tasks in their first run are in no registry yet (task_registry.hpp).
+    for (auto& w : workers_) w->cancel_running();
 }
 
 void scheduler::schedule_remote(task_core* t) noexcept {

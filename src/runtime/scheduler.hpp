@@ -13,7 +13,7 @@
 // searching, so a burst of spawns costs at most one wake-up syscall.
 //
 // Shutdown, in order:
-//   1. cancel every registered task (each worker's registry and the
+//   1. cancel every linked task (each worker's registry and the
 //      external one); tasks spawned from then on start cancelled;
 //   2. wait (up to shutdown_timeout) until spawned == completed;
 //   3. stop the workers and join their threads; tasks still suspended then
@@ -45,8 +45,9 @@ public:
     scheduler(const scheduler&) = delete;
     scheduler& operator=(const scheduler&) = delete;
 
-    /// Starts a new task: registers it and queues it on this worker (or, from
-    /// outside the runtime, on the injection queue).
+    /// Starts a new task: gives it a home registry (task_registry.hpp) and
+    /// queues it on this worker (or, from outside the runtime, on the
+    /// injection queue).
     void spawn(task_core* t) noexcept;
 
     /// Cancels every task, and every task spawned from now on.

@@ -316,6 +316,30 @@ TEST(scheduler, a_stalled_task_is_reported_by_name) {
     EXPECT_NE(reports[0].find("task"), std::string::npos);
 }
 
+TEST(runtime, shutdown_cancels_tasks_that_never_suspended) {
+    // The first task polls for cancellation without ever suspending (so it is
+    // in no registry); the second waits in the queue behind it.
+    std::atomic<int> running{0};
+    auto start = std::chrono::steady_clock::now();
+    {
+        rt::runtime runtime({.workers = 1, .shutdown_timeout = 10s});
+        for (int i = 0; i < 2; ++i) {
+            runtime
+                .spawn(
+                    [](std::atomic<int>* running) -> rt::task<void> {
+                        running->fetch_add(1);
+                        while (!rt::this_task::is_cancelled()) {
+                        }
+                        co_return;
+                    },
+                    &running)
+                .detach();
+        }
+        while (running.load() == 0) std::this_thread::yield();
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
 TEST(runtime, shutdown_cancels_sleeping_tasks_promptly) {
     auto start = std::chrono::steady_clock::now();
     {

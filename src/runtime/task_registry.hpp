@@ -1,20 +1,29 @@
-// Every live spawned task is in exactly one registry, so that shutdown (and
-// the first SIGINT/SIGTERM) can cancel them all. Each worker has its own
-// registry for the tasks spawned on it; tasks spawned from outside the
-// runtime go to a shared one.
+// Every spawned task that has suspended is in exactly one registry, so that
+// shutdown (and the first SIGINT/SIGTERM) can cancel them all. Each worker
+// has its own registry for the tasks spawned on it; tasks spawned from
+// outside the runtime go to a shared one. A task's registry (its `home`) is
+// chosen when it is spawned.
 //
-// Cost on the hot path. Spawning links the task into the spawning worker's
-// registry; completing on that same worker unlinks it: both under a lock
-// only the owner and a rare shutdown sweep ever take. A task that completes
-// on another worker (it was stolen) is not unlinked there: it is pushed onto
-// the registry's `remote_done` stack with one CAS, and the owner unlinks the
-// whole stack in one pass (every few dozen tasks, and before parking). The
-// pushed task keeps its scheduler reference until then, so its frame, which
-// holds the links, stays valid; it is freed on its home worker, whose
-// allocator it came from (freeing it on the finishing worker instead made
-// two workers contend for malloc's arena locks: spawn+complete went from
-// ~340 to ~530 ns). A pusher that finds the stack deep wakes the owner if it
-// is parked, so an idle owner does not hold finished frames back.
+// Linking is lazy: a task joins its registry only when a run of it ends
+// without finishing (it suspended or yielded). A task that finishes in its
+// first run, the common case for short tasks, never takes a registry lock.
+// Nothing is lost: cancellation finds such a task in one of three places.
+// Not yet run: the worker about to run it reads `cancelled()` first. Running
+// its first run: its worker publishes it (worker::cancel_running), and when
+// it suspends it links, and link() cancels it then. Suspended: it is linked,
+// and cancel_all() walks the list.
+//
+// Cost on the hot path. Linking and unlinking take a lock that the owner,
+// the odd worker that ran a stolen task when it first suspended, and a rare
+// shutdown sweep touch. A linked task that completes on another worker (it
+// was stolen) is not unlinked there: it is pushed onto the registry's
+// `remote_done` stack with one CAS, and the owner unlinks the whole stack in
+// one pass (every few dozen tasks, and before parking). The pushed task
+// keeps its scheduler reference until then, so its root, which holds the
+// links, stays valid. A pusher that finds the stack deep wakes the owner if
+// it is parked, so an idle owner does not hold finished tasks back. A task
+// that was never linked is freed by whichever worker finishes it: the
+// recycling allocator (frame_pool.hpp) takes blocks freed on any thread.
 #pragma once
 
 #include <atomic>
@@ -28,22 +37,30 @@ namespace rivet::runtime::detail {
 
 class task_registry {
 public:
-    /// A registry owned by a worker; `wake_owner(owner)` unparks that worker.
-    task_registry(void (*wake_owner)(void*), void* owner) noexcept
-        : wake_owner_(wake_owner), owner_(owner) {}
-    /// The shared registry (tasks spawned from outside the runtime): tasks
-    /// leave it directly, under its lock, from whichever worker finishes them.
-    task_registry() noexcept = default;
+    /// A registry owned by a worker of `sched`; `wake_owner(owner)` unparks that worker.
+    task_registry(scheduler& sched, void (*wake_owner)(void*), void* owner) noexcept
+        : scheduler_(&sched), wake_owner_(wake_owner), owner_(owner) {}
+    /// The shared registry of `sched` (tasks spawned from outside the runtime):
+    /// tasks leave it directly, under its lock, from whichever worker finishes them.
+    explicit task_registry(scheduler& sched) noexcept : scheduler_(&sched) {}
     task_registry(const task_registry&) = delete;
     task_registry& operator=(const task_registry&) = delete;
     ~task_registry() { reap_remote(); }
 
-    /// Adds a new task; it starts cancelled if the registry was cancelled.
-    void add(task_core& t) noexcept {
+    /// True once cancel_all() was called: a task of this registry that was
+    /// not linked yet must start cancelled.
+    [[nodiscard]] bool cancelled() const noexcept {
+        return cancelled_.load(std::memory_order_relaxed);
+    }
+
+    /// Links a task of this registry whose run just ended unfinished (on the
+    /// worker that ran it, while it is still `running`): cancels it if the
+    /// registry was cancelled, which a suspended task would not notice.
+    void link(task_core& t) noexcept {
+        t.linked = true;
         std::lock_guard lock(lock_);
-        t.home = this;
         live_.push_back(t);
-        if (cancelled_) t.cancel_root.cancelled.store(true, std::memory_order_relaxed);
+        if (cancelled_.load(std::memory_order_relaxed)) cancel(t.cancel_root);
     }
 
     /// The owner's path for a finished task: unlinks it and drops the
@@ -91,10 +108,13 @@ public:
         }
     }
 
+    /// The scheduler whose tasks this registry holds.
+    [[nodiscard]] scheduler& owner() const noexcept { return *scheduler_; }
+
     /// Cancels every task here and every task added from now on.
     void cancel_all() noexcept {
         std::lock_guard lock(lock_);
-        cancelled_ = true;
+        cancelled_.store(true, std::memory_order_relaxed);
         // A task is alive while linked: only unlinking (under this lock)
         // drops the scheduler's reference.
         live_.for_each([](task_core& t) { cancel(t.cancel_root); });
@@ -103,11 +123,12 @@ public:
 private:
     static constexpr std::uint32_t max_remote_depth = 128;
 
+    scheduler* scheduler_;
     void (*wake_owner_)(void*) = nullptr;
     void* owner_ = nullptr;
     base::spinlock lock_;
     base::intrusive_list<task_core> live_;
-    bool cancelled_ = false;
+    std::atomic<bool> cancelled_{false};  // written under lock_; read by cancelled() without it
     alignas(64) std::atomic<task_core*> remote_done_{nullptr};
     std::atomic<std::uint32_t> remote_count_{0};
 };

@@ -26,14 +26,18 @@ constinit thread_local unsigned run_budget = 0;
 task_core* current_task() noexcept { return this_task; }
 
 scheduler* current_scheduler() noexcept {
-    if (this_task) return this_task->owner;
+    if (this_task) return &owner_of(*this_task);
     return this_worker ? &this_worker->owner() : nullptr;
 }
 
 worker* worker::current() noexcept { return this_worker; }
 
+scheduler& owner_of(const task_core& t) noexcept { return t.home->owner(); }
+
+namespace {
+
+/// The message of `error` for a report, or empty for a cancellation.
 std::string describe_failure(const std::exception_ptr& error) {
-    if (!error) return {};
     try {
         std::rethrow_exception(error);
     } catch (const timeout_error& e) {
@@ -47,12 +51,16 @@ std::string describe_failure(const std::exception_ptr& error) {
     }
 }
 
+}  // namespace
+
 void report_detached_failure(task_core* t) noexcept {
-    std::string message = t->vtbl->failure(t);
-    if (message.empty()) return;
+    const std::exception_ptr& error = t->vtbl->error(t);
+    if (!error) return;
     try {
-        t->owner->report("rivet: detached task '" + std::string(t->name) +
-                         "' ended with an exception: " + message);
+        std::string message = describe_failure(error);
+        if (message.empty()) return;
+        owner_of(*t).report("rivet: detached task '" + std::string(t->name) +
+                            "' ended with an exception: " + message);
     } catch (...) {
         // Reporting must not take the worker down; the report is lost.
     }
@@ -60,15 +68,20 @@ void report_detached_failure(task_core* t) noexcept {
 
 void schedule(task_core* t) noexcept {
     worker* w = this_worker;
-    if (w != nullptr && &w->owner() == t->owner) {
+    scheduler& owner = owner_of(*t);
+    if (w != nullptr && &w->owner() == &owner) {
         w->push_local(t, /*lifo=*/true);
     } else {
-        t->owner->schedule_remote(t);
+        owner.schedule_remote(t);
     }
 }
 
 worker::worker(scheduler& owner, unsigned index)
-    : owner_(owner), index_(index), steal_seed_(index * 2654435761u + 1) {}
+    : owner_(owner),
+      index_(index),
+      steal_seed_(index * 2654435761u + 1),
+      registry_(
+          owner, [](void* self) { static_cast<worker*>(self)->unpark(); }, this) {}
 
 void worker::start() {
     thread_ = std::thread([this] { run(); });
@@ -124,7 +137,22 @@ task_core* worker::next_task() noexcept {
     }
     lifo_streak_ = 0;
     if (task_core* t = queue_.pop()) return t;
-    return owner_.injected().pop();
+    return take_injected();
+}
+
+task_core* worker::take_injected() noexcept {
+    // A batch at a time (Go's globrunqget): a burst spawned from outside, or
+    // a local queue's overflow, costs one lock per batch rather than per
+    // task. Half the local queue at most, leaving room for what the batch spawns.
+    task_core* t = owner_.injected().pop_chain(run_queue::capacity / 2);
+    if (t == nullptr) return nullptr;
+    for (task_core* rest = t->next; rest != nullptr;) {
+        task_core* next = rest->next;
+        push_back(rest);
+        rest = next;
+    }
+    t->next = nullptr;
+    return t;
 }
 
 task_core* worker::search() noexcept {
@@ -157,7 +185,7 @@ task_core* worker::steal() noexcept {
         if (&victim == this) continue;
         if (task_core* t = victim.steal_into(*this)) return t;
     }
-    return owner_.injected().pop();
+    return take_injected();
 }
 
 void worker::run_task(task_core* t) noexcept {
@@ -170,22 +198,47 @@ void worker::run_task(task_core* t) noexcept {
         running_name.store(t->name, std::memory_order_relaxed);
         bump(runs);
     }
+    if (!t->linked) {
+        run_first(t);
+        return;
+    }
+    if (resume(t)) {
+        complete_task(t);
+    } else {
+        end_run(t);
+    }
+}
+
+void worker::run_first(task_core* t) noexcept {
+    // In no registry yet: cancel_all reaches it here (see cancel_running).
+    first_run_.store(t, std::memory_order_relaxed);
+    base::light_barrier(first_run_);
+    if (t->home->cancelled()) t->cancel_root.cancelled.store(true, std::memory_order_relaxed);
+    bool done = resume(t);
+    if (!done) t->home->link(*t);  // see task_registry.hpp
+    first_run_.store(nullptr, std::memory_order_relaxed);
+    base::light_barrier(first_run_);
+    while (cancelling_.load(std::memory_order_acquire) != 0) base::cpu_relax();
+    if (done) {
+        complete_task(t);
+    } else {
+        end_run(t);
+    }
+}
+
+bool worker::resume(task_core* t) noexcept {
     this_task = t;
     run_budget = budget_per_run;
-    if (!t->root && !t->vtbl->start(t)) {
-        this_task = nullptr;
-        complete_task(t);
-        return;
-    }
-    t->resume_point.resume();
+    // The coroutine is created on the first run; a failure to create it ends the task.
+    bool started = t->root || t->vtbl->start(t);
+    if (started) t->resume_point.resume();
     this_task = nullptr;
     if (owner_.config().detect_stalls) running_name.store(nullptr, std::memory_order_relaxed);
+    return !started || t->root.done();
+}
 
-    if (t->root.done()) {
-        complete_task(t);
-        return;
-    }
-    st = t->state.load(std::memory_order_acquire);
+void worker::end_run(task_core* t) noexcept {
+    std::uint64_t st = t->state.load(std::memory_order_acquire);
     for (;;) {
         if (st & task_core::notified) {
             // Woken while it ran: it goes to the back of the queue, as a yield.
@@ -203,7 +256,13 @@ void worker::run_task(task_core* t) noexcept {
 }
 
 void worker::complete_task(task_core* t) noexcept {
-    unlink_cancel(t->cancel_root);  // a task_group's child leaves the group's node
+    // A task_group's child leaves the group's node. A task's own node gains
+    // children only from the task itself (its scopes and groups, all closed
+    // by now) and a parent only when spawned, so most tasks skip the locks.
+    cancel_node& node = t->cancel_root;
+    if (node.parent.load(std::memory_order_acquire) != nullptr || !node.children.empty()) {
+        unlink_cancel(node);
+    }
     t->vtbl->finish(t);
     // Counted before a joiner can see the task complete, so whoever joined it
     // never sees it among the live tasks.
@@ -213,18 +272,30 @@ void worker::complete_task(task_core* t) noexcept {
     {
         std::lock_guard lock(t->join_lock);
         t->complete.store(true, std::memory_order_release);
-        if (t->joiner.task) task_core::wake(t->joiner);
+        if (t->joiner != nullptr) task_core::wake(*t->joiner);
         notify_blocking = t->blocking_joiner;
         detached = t->detached;
     }
     if (detached) report_detached_failure(t);
     // Still holding the scheduler's reference, so the core outlives the notify.
     if (notify_blocking) t->complete.notify_all();
-    if (t->home == &registry_) {
+    if (!t->linked) {
+        t->release();  // it finished in its first run: never linked
+    } else if (t->home == &registry_) {
         registry_.remove_local(*t);
     } else {
         t->home->remove_remote(*t);
     }
+}
+
+void worker::cancel_running() noexcept {
+    cancelling_.fetch_add(1, std::memory_order_acq_rel);
+    base::heavy_barrier(first_run_);
+    // Either the worker sees `cancelling_` and keeps the task alive until we
+    // are done, or we see null here: its first run is over (and it is linked
+    // or finished).
+    if (task_core* t = first_run_.load(std::memory_order_acquire)) cancel(t->cancel_root);
+    cancelling_.fetch_sub(1, std::memory_order_release);
 }
 
 void worker::poll_io_and_timers(bool may_block) noexcept {

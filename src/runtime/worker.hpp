@@ -59,6 +59,11 @@ public:
         reactor_.unpark();
         return true;
     }
+    /// Cancels the task this worker is running, if it is in its first run
+    /// (so in no registry yet). Called by cancel_all after it has marked
+    /// every registry cancelled: a first run that starts later sees that.
+    void cancel_running() noexcept;
+
     /// Wakes this worker whatever it is doing (shutdown).
     void force_unpark() noexcept { reactor_.unpark(); }
 
@@ -79,9 +84,16 @@ public:
 private:
     void run() noexcept;
     task_core* next_task() noexcept;
+    task_core* take_injected() noexcept;
     task_core* steal() noexcept;
     task_core* search() noexcept;
     void run_task(task_core* t) noexcept;
+    void run_first(task_core* t) noexcept;
+    /// Runs `t` until it suspends or finishes; true when it finished.
+    bool resume(task_core* t) noexcept;
+    /// After a run that did not finish `t`: requeues it if it was woken
+    /// meanwhile, else leaves it idle until a wake.
+    void end_run(task_core* t) noexcept;
     void complete_task(task_core* t) noexcept;
     void poll_io_and_timers(bool may_block) noexcept;
     void push_back(task_core* t) noexcept;
@@ -99,12 +111,18 @@ private:
     run_queue queue_;
     std::atomic<task_core*> lifo_{nullptr};
     std::atomic<bool> parked_{false};
+    // The task in its first run here, or null, and how many cancel_running
+    // calls are looking at it: the worker waits for none before the task
+    // can be freed. A Dekker handshake with asymmetric barriers: the worker's
+    // side is free, cancel_running (shutdown only) pays a membarrier.
+    std::atomic<task_core*> first_run_{nullptr};
+    std::atomic<std::uint32_t> cancelling_{0};
     unsigned lifo_streak_ = 0;
     std::uint64_t tick_ = 0;
     std::uint32_t steal_seed_;
     reactor reactor_;
     timer_heap timers_;
-    task_registry registry_{[](void* self) { static_cast<worker*>(self)->unpark(); }, this};
+    task_registry registry_;
     std::thread thread_;
 };
 

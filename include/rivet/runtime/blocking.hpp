@@ -35,6 +35,9 @@ concept blocking_job = std::invocable<Fn&, Args&...>;
 /// outside a task.
 void submit_blocking(std::function<void()> job);
 
+/// Stored in place of a `void` result.
+struct no_value {};
+
 template <class R>
 struct blocking_call {
     base::spinlock lock;

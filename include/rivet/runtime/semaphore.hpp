@@ -54,7 +54,7 @@ public:
     [[nodiscard]] auto acquire(std::size_t n = 1) noexcept {
         struct awaiter {
             semaphore& s;
-            detail::waiter node;
+            permit_waiter node;
             bool suspended = false;
 
             bool await_ready() {
@@ -89,8 +89,15 @@ public:
     }
 
 private:
+    // A waiter that says how many permits it waits for. Kept out of
+    // detail::waiter, which sits in the frame of every task waiting on an
+    // event or a lock.
+    struct permit_waiter : detail::waiter {
+        std::size_t amount = 0;
+    };
+
     void grant_waiters() noexcept {
-        while (detail::waiter* w = waiters_.front()) {
+        while (permit_waiter* w = waiters_.front()) {
             if (permits_ < w->amount) break;
             permits_ -= w->amount;
             waiters_.pop_front();
@@ -100,7 +107,7 @@ private:
 
     base::spinlock lock_;
     std::size_t permits_;
-    base::intrusive_list<detail::waiter> waiters_;
+    base::intrusive_list<permit_waiter> waiters_;
 };
 
 }  // namespace rivet::runtime

@@ -87,18 +87,20 @@ public:
     auto operator co_await() noexcept {
         struct awaiter {
             detail::spawned_root<T>* p;
+            detail::wait_ticket ticket;  // registered in the task while waiting
 
             bool await_ready() const {
                 if (p->complete.load(std::memory_order_acquire)) return true;
                 this_task::throw_if_cancelled();
                 return false;
             }
-            bool await_suspend(std::coroutine_handle<> h) const {
+            bool await_suspend(std::coroutine_handle<> h) {
                 detail::task_core* self = detail::current_task();
                 if (self == nullptr) throw std::logic_error("join_handle awaited outside a task");
                 std::lock_guard lock(p->join_lock);
                 if (p->complete.load(std::memory_order_relaxed)) return false;
-                p->joiner = self->ticket();
+                ticket = self->ticket();
+                p->joiner = &ticket;
                 self->resume_point = h;
                 return true;
             }
@@ -106,14 +108,14 @@ public:
                 bool done;
                 {
                     std::lock_guard lock(p->join_lock);
-                    p->joiner = {};
+                    p->joiner = nullptr;
                     done = p->complete.load(std::memory_order_relaxed);
                 }
                 if (!done) throw cancelled_error();
                 return p->take_result();
             }
         };
-        return awaiter{promise_};
+        return awaiter{promise_, {}};
     }
 
     /// Blocks the calling thread (which must not be a worker) until the task

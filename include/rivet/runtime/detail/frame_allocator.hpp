@@ -1,11 +1,14 @@
-// Coroutine frames come from here rather than straight from malloc: each
-// thread keeps free lists of recently freed frames by size class, so spawning
-// and awaiting tasks do not touch the global allocator in steady state.
+// Coroutine frames (and spawned tasks' roots) come from here rather than
+// straight from malloc: each thread keeps magazines of recently freed blocks
+// by size class, carved from huge-page chunks that are kept for reuse, so
+// spawning and awaiting tasks touch neither malloc nor fresh pages in steady
+// state (src/runtime/frame_pool.hpp has the design).
 //
-// A frame freed on another thread than the one that allocated it joins the
-// freeing thread's cache; each cache is capped (4 MiB per size class) so a
-// thread that only frees does not hoard memory. Under AddressSanitizer the cache is bypassed, so
-// use-after-free of a frame is still caught.
+// A block freed on another thread than the one that allocated it joins the
+// freeing thread's cache; whole magazines travel between threads through a
+// shared depot, so a thread that only frees does not hoard memory. Under
+// AddressSanitizer the cache is bypassed, so use-after-free of a frame is
+// still caught.
 #pragma once
 
 #include <cstddef>

@@ -1,9 +1,9 @@
-// The root of a spawned task: its task_core, the task<T> it runs, and the
-// callable and arguments that task was made from. The root is one allocation
+// The root of a spawned task: its task_core, the callable and arguments its
+// task<T> is made from, and later its result. The root is one allocation
 // (from the recycling frame allocator) beside the task's own frame; the
 // scheduler resumes the task's coroutine directly, and sees it finish when
-// the coroutine is done (at its final suspend point). The result stays in the
-// task's promise until the join_handle takes it.
+// the coroutine is done (at its final suspend point). The result then moves
+// into the root, where the join_handle takes it.
 //
 // spawn(fn, args...) stores the callable and the arguments in the root and
 // calls fn(args...) from there: a lambda's captures, and arguments that the
@@ -27,68 +27,71 @@
 
 namespace rivet::runtime::detail {
 
-/// The message of `error` for a report, or empty for none (or a cancellation).
-std::string describe_failure(const std::exception_ptr& error);
+/// Where a spawned task's result waits for its join_handle.
+template <class T>
+struct task_result {
+    std::exception_ptr error;
+    std::optional<T> value;
 
-/// Stored in place of a `void` result.
-struct no_value {};
+    void take_from(task_promise<T>& promise) noexcept {
+        if ((error = promise.exception())) return;
+        try {
+            value.emplace(promise.take_result());
+        } catch (...) {
+            error = std::current_exception();
+        }
+    }
+    T take() {
+        if (error) std::rethrow_exception(error);
+        return std::move(*value);
+    }
+};
+
+template <>
+struct task_result<void> {
+    std::exception_ptr error;
+
+    void take_from(task_promise<void>& promise) noexcept { error = promise.exception(); }
+    void take() const {
+        if (error) std::rethrow_exception(error);
+    }
+};
 
 template <class T>
 struct spawned_root : task_core, recycled_frame {
     using value_type = T;
 
-    std::coroutine_handle<task_promise<T>> body;
-    std::variant<std::monostate, std::conditional_t<std::is_void_v<T>, no_value, T>,
-                 std::exception_ptr>
-        result;
+    task_result<T> result;
 
-    T take_result() {
-        if (result.index() == 2) std::rethrow_exception(std::get<2>(result));
-        if constexpr (!std::is_void_v<T>) return std::move(std::get<1>(result));
-    }
+    T take_result() { return result.take(); }
 
-    [[nodiscard]] std::exception_ptr exception() const noexcept {
-        return result.index() == 2 ? std::get<2>(result) : nullptr;
-    }
+    [[nodiscard]] std::exception_ptr exception() const noexcept { return result.error; }
 
 protected:
     void adopt(task<T> t) noexcept {
-        body = t.release();
-        root = body;
-        resume_point = body;
+        root = t.release();
+        resume_point = root;
     }
 
     // At completion: the result moves into the root and the task's frame is
     // destroyed at once, so what it holds (its parameters: sockets, buffers)
     // is released when the task ends, not when it is joined.
     void keep_result() noexcept {
-        if (!body) return;  // creating the coroutine failed: result holds why
-        auto& promise = body.promise();
-        if (std::exception_ptr e = promise.exception()) {
-            result.template emplace<2>(std::move(e));
-        } else {
-            try {
-                if constexpr (std::is_void_v<T>) {
-                    result.template emplace<1>();
-                } else {
-                    result.template emplace<1>(promise.take_result());
-                }
-            } catch (...) {
-                result.template emplace<2>(std::current_exception());
-            }
-        }
-        std::exchange(body, nullptr).destroy();
+        if (!root) return;  // creating the coroutine failed: result holds why
+        result.take_from(
+            std::coroutine_handle<task_promise<T>>::from_address(root.address()).promise());
+        std::exchange(root, nullptr).destroy();
     }
 
     // vtable entries shared by the concrete roots.
     template <class Root>
     static void destroy_root(task_core* core) noexcept {
         auto* self = static_cast<Root*>(core);
-        if (self->body) std::exchange(self->body, nullptr).destroy();
+        if (self->root) std::exchange(self->root, nullptr).destroy();
         delete self;
     }
-    static std::string root_failure(task_core* core) {
-        return describe_failure(static_cast<spawned_root*>(core)->exception());
+    static const std::exception_ptr& root_error(task_core* core) noexcept {
+        return static_cast<spawned_root*>(core)->result.error;
     }
 };
 
@@ -115,13 +118,23 @@ struct spawned_call final : spawned_root<T> {
         std::tuple<Args...> args;
     };
     [[no_unique_address]] Finish finish;
-    std::optional<call> callable;
+    // Alive from construction until the task completes (on_finish), so a
+    // root destroyed before it completed (never run) destroys it here.
+    union {
+        call callable;
+    };
 
     template <class F, class... A>
-    spawned_call(Finish f, F&& fn, A&&... args) : finish(std::move(f)) {
-        callable.emplace(call{std::forward<F>(fn), std::tuple<Args...>(std::forward<A>(args)...)});
+    spawned_call(Finish f, F&& fn, A&&... args)
+        : finish(std::move(f)),
+          callable{std::forward<F>(fn), std::tuple<Args...>(std::forward<A>(args)...)} {
         this->vtbl = &table;
         this->cancel_root.task = this;
+    }
+    spawned_call(const spawned_call&) = delete;
+    spawned_call& operator=(const spawned_call&) = delete;
+    ~spawned_call() {
+        if (!this->complete.load(std::memory_order_relaxed)) callable.~call();
     }
 
     // The coroutine is created on the first run, not at spawn: a burst of
@@ -132,12 +145,12 @@ struct spawned_call final : spawned_root<T> {
         try {
             self->adopt(std::apply(
                 [self](Args&... a) -> task<T> {
-                    return std::invoke(self->callable->fn, std::move(a)...);
+                    return std::invoke(self->callable.fn, std::move(a)...);
                 },
-                self->callable->args));
+                self->callable.args));
             return true;
         } catch (...) {
-            self->result.template emplace<2>(std::current_exception());
+            self->result.error = std::current_exception();
             return false;
         }
     }
@@ -145,11 +158,11 @@ struct spawned_call final : spawned_root<T> {
     static void on_finish(task_core* core) noexcept {
         auto* self = static_cast<spawned_call*>(core);
         self->keep_result();
-        self->callable.reset();
+        self->callable.~call();
         self->finish(self->exception());
     }
     static constexpr task_core::vtable table{&spawned_call::template destroy_root<spawned_call>,
-                                             &spawned_call::root_failure, &on_finish, &start};
+                                             &spawned_call::root_error, &on_finish, &start};
 };
 
 /// A root for an already created task (spawn(task), block_on).
@@ -165,7 +178,7 @@ struct spawned_task final : spawned_root<T> {
         static_cast<spawned_task*>(core)->keep_result();
     }
     static constexpr task_core::vtable table{&spawned_task::template destroy_root<spawned_task>,
-                                             &spawned_task::root_failure, &on_finish, nullptr};
+                                             &spawned_task::root_error, &on_finish, nullptr};
 };
 
 }  // namespace rivet::runtime::detail

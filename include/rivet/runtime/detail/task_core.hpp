@@ -1,10 +1,10 @@
 // task_core: what the scheduler knows about a spawned task.
 //
 // A spawned task is the unit of scheduling; every task<T> it awaits runs
-// inside it. The core lives in the spawned task's own coroutine frame (one
-// allocation per spawn) and is reference counted: one reference for the
-// scheduler until the task has finished and left its registry, one for its
-// join_handle.
+// inside it. The core is the start of the task's root (spawned.hpp), which
+// is allocated beside the task's coroutine frame, and is reference counted:
+// one reference for the scheduler until the task has finished and left its
+// registry, one for its join_handle.
 //
 // Wake protocol. The state word holds a status, a `notified` bit and a run
 // sequence number that grows each time the task starts running. A task runs
@@ -28,10 +28,10 @@
 #include <atomic>
 #include <coroutine>
 #include <cstdint>
+#include <exception>
 #include <rivet/base/intrusive_list.hpp>
 #include <rivet/base/spinlock.hpp>
 #include <rivet/runtime/detail/local_binding.hpp>
-#include <string>
 
 namespace rivet::runtime::detail {
 
@@ -75,7 +75,8 @@ struct wait_ticket {
     std::uint64_t seq = 0;
 };
 
-/// A spawned task. Its list hook links it into its home task_registry.
+/// A spawned task. Its list hook links it into its home task_registry once
+/// it has suspended.
 class task_core : public base::list_hook {
 public:
     static constexpr std::uint64_t idle = 0;
@@ -126,8 +127,8 @@ public:
     /// What differs between spawned coroutine types.
     struct vtable {
         void (*destroy)(task_core*) noexcept;  // frees the root and the task's frame
-        std::string (*failure)(task_core*);    // the exception it ended with, or empty
-        void (*finish)(task_core*) noexcept;   // runs as the task completes
+        const std::exception_ptr& (*error)(task_core*) noexcept;  // what it ended with, or null
+        void (*finish)(task_core*) noexcept;                      // runs as the task completes
         // Creates the task's coroutine on its first run (null: created at
         // spawn); false when creating it threw (the task then completes).
         bool (*start)(task_core*) noexcept;
@@ -141,9 +142,10 @@ public:
     std::coroutine_handle<> resume_point;  // the innermost suspended coroutine
     std::coroutine_handle<> root;          // the task's outermost coroutine: done() when it ends;
                                            // null until the first run when vtbl->start creates it
-    scheduler* owner = nullptr;
     const char* name = "task";
-    task_registry* home = nullptr;  // see src/runtime/task_registry.hpp
+    // Its registry (see src/runtime/task_registry.hpp), which also says
+    // which scheduler runs it: set when the task is spawned.
+    task_registry* home = nullptr;
     const vtable* vtbl = nullptr;
     // The task's task_local bindings (one reference, or null): set from the
     // spawner's context when the task starts, replaced by bind() and its
@@ -155,13 +157,19 @@ public:
     cancel_node cancel_root;
 
     // Joining: `complete` is written under join_lock; a thread outside the
-    // runtime (block_on) may also wait on it directly.
-    wait_ticket joiner;  // a task awaiting the join, if any
-    std::atomic<std::uint32_t> refs{2};
+    // runtime (block_on) may also wait on it directly. `joiner` is the
+    // ticket of a task awaiting the join, if any: it lives in that task's
+    // awaiter, which unregisters it (under join_lock) before going away.
+    const wait_ticket* joiner = nullptr;
+    std::atomic<std::uint8_t> refs{2};  // the scheduler's and the join_handle's: no more
     base::spinlock join_lock;
     std::atomic<bool> complete{false};
     bool blocking_joiner = false;  // someone waits on `complete` with atomic::wait
     bool detached = false;         // nobody will join: the runtime reports a failure
+    // In its home registry's list (task_registry.hpp). Written only by the
+    // worker running the task (a run queue orders those), so it is read
+    // without the registry's lock, unlike the list's own links.
+    bool linked = false;
 };
 
 /// The spawned task running on this thread, or null outside any task.
@@ -191,6 +199,9 @@ struct budget {
     }
     void await_resume() const noexcept {}
 };
+
+/// The scheduler that runs `task` (a spawned task).
+scheduler& owner_of(const task_core& task) noexcept;
 
 /// Puts a runnable task on a run queue of its scheduler.
 void schedule(task_core* task) noexcept;

@@ -14,8 +14,7 @@ namespace rivet::runtime::detail {
 
 struct waiter : base::list_hook {
     wait_ticket ticket;
-    std::size_t amount = 0;  // what it waits for (semaphore permits)
-    bool granted = false;    // set by the waker before waking
+    bool granted = false;  // set by the waker before waking
 
     /// Prepares to suspend the current task at `h`; throws outside a task.
     void prepare(std::coroutine_handle<> h) {
