@@ -144,6 +144,40 @@ TEST(router, radix_splits_keep_every_static_route_reachable) {
     EXPECT_EQ(which(r, method::get, "/s"), "404");
 }
 
+TEST(router, wide_fan_out_finds_every_child_and_only_those) {
+    router r;
+    const std::string firsts = "0123456789abcdefghijklmnopqrstuvwxyz";
+    for (char c : firsts) r.get("/k/" + std::string(1, c) + "/v", noop());
+    for (char c : firsts) {
+        std::string path = "/k/" + std::string(1, c) + "/v";
+        EXPECT_EQ(which(r, method::get, path), path);
+    }
+    for (const char* path : {"/k/A/v", "/k/-/v", "/k/~/v", "/k//v", "/k/0/w"}) {
+        EXPECT_EQ(which(r, method::get, path), "404") << path;
+    }
+}
+
+TEST(router, long_static_text_must_match_in_every_byte) {
+    router r;
+    r.get("/abcdefghijklmnopqrstu", noop()).get("/abcdefghij/:id", noop());
+    EXPECT_EQ(which(r, method::get, "/abcdefghijklmnopqrstu"), "/abcdefghijklmnopqrstu");
+    EXPECT_EQ(which(r, method::get, "/abcdefghijklmnopqrstX"), "404");
+    EXPECT_EQ(which(r, method::get, "/abcdefghijklmXopqrstu"), "404");
+    EXPECT_EQ(which(r, method::get, "/abcdefghijklmnopqrst"), "404");
+    EXPECT_EQ(which(r, method::get, "/abcdefghij/7"), "/abcdefghij/:id");
+    EXPECT_EQ(which(r, method::get, "/abcdefghiX/7"), "404");
+}
+
+TEST(router, routes_registered_after_a_match_are_found) {
+    router r;
+    r.get("/a", noop());
+    EXPECT_EQ(which(r, method::get, "/b"), "404");
+    r.get("/b", noop()).post("/a", noop());
+    EXPECT_EQ(which(r, method::get, "/b"), "/b");
+    path_params p;
+    EXPECT_EQ(r.match(method::post, "/a", p).target->method, method::post);
+}
+
 TEST(router, groups_prefix_patterns_and_carry_their_middleware) {
     router r;
     middleware outer = [](request&, response&, next_fn next) -> runtime::task<void> {

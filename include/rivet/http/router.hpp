@@ -15,8 +15,10 @@
 // is answered by the GET handler (without the body) unless HEAD has its own.
 //
 // Routes are kept in a radix tree (static text compressed by common
-// prefixes, children indexed by their first byte). Matching allocates
-// nothing: captures are views (see path_params). Registering a route that
+// prefixes, children indexed by their first byte), flattened into compact
+// arrays for matching by the first match after a registration. Matching
+// allocates nothing (beyond that first build): captures are views (see
+// path_params). Registering a route that
 // cannot coexist with an existing one throws route_conflict naming both:
 // the same method and pattern twice, or two parameter (or wildcard) names at
 // the same place ("/a/:id" and "/a/:name").
@@ -53,7 +55,8 @@ struct route {
 
 namespace detail {
 struct route_node;
-}
+class lazy_route_table;
+}  // namespace detail
 
 /// The outcome of router::match.
 struct route_match {
@@ -121,7 +124,8 @@ public:
     [[nodiscard]] route_group group(std::string_view prefix, std::vector<middleware> chain = {});
 
     /// Finds the route for `m` and `path` (decoded); fills `params`.
-    /// Allocates nothing.
+    /// Allocates nothing, except that the first match after a registration
+    /// builds the matching table (and terminates if that runs out of memory).
     [[nodiscard]] route_match match(method m, std::string_view path,
                                     path_params& params) const noexcept;
 
@@ -132,7 +136,8 @@ private:
     friend class route_group;
     void insert(method m, std::string_view pattern, handler fn, std::vector<middleware> chain);
 
-    std::unique_ptr<detail::route_node> root_;
+    std::unique_ptr<detail::route_node> root_;         // where routes are registered
+    std::unique_ptr<detail::lazy_route_table> table_;  // what matches walk
     std::vector<std::unique_ptr<route>> routes_;
 };
 

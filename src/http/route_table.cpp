@@ -1,0 +1,197 @@
+#include "route_table.hpp"
+
+#include <bit>
+#include <cstring>
+#include <stdexcept>
+
+namespace rivet::http::detail {
+
+struct route_table::matcher {
+    method m;
+    path_params& params;
+    std::uint32_t fallback = 0;  // the most specific leaf with any route, for 405
+};
+
+route_table::route_table(const route_node& root) {
+    append_node();
+    fill(0, root);
+    firsts_.append(8, '\0');  // static_child reads the last children's first bytes as a word
+}
+
+std::uint32_t route_table::append_node() {
+    if (nodes_.size() >= UINT32_MAX) throw std::length_error("router: too many nodes");
+    nodes_.push_back({});
+    firsts_.push_back('\0');
+    return static_cast<std::uint32_t>(nodes_.size() - 1);
+}
+
+// Children are appended after their parent, siblings side by side, so the
+// first bytes of a node's static children are one contiguous run of firsts_.
+void route_table::fill(std::uint32_t at, const route_node& from) {
+    if (text_.size() + from.text.size() >= UINT32_MAX) {
+        throw std::length_error("router: patterns too long");
+    }
+    nodes_[at].text = static_cast<std::uint32_t>(text_.size());
+    nodes_[at].text_length = static_cast<std::uint32_t>(from.text.size());
+    text_ += from.text;
+    if (!from.text.empty()) firsts_[at] = from.text[0];
+    if (from.routes) {
+        leaves_.push_back(from.routes.get());
+        nodes_[at].leaf = static_cast<std::uint32_t>(leaves_.size());
+    }
+    if (!from.children.empty()) {
+        std::uint32_t first = append_node();
+        for (std::size_t i = 1; i < from.children.size(); ++i) append_node();
+        nodes_[at].children = first;
+        nodes_[at].child_count = static_cast<std::uint32_t>(from.children.size());
+        for (std::size_t i = 0; i < from.children.size(); ++i) {
+            fill(first + static_cast<std::uint32_t>(i), from.children[i]);
+        }
+    }
+    if (from.param_child) {
+        std::uint32_t child = append_node();
+        nodes_[at].param = child;
+        fill(child, *from.param_child);
+    }
+    if (from.wildcard_child) {
+        std::uint32_t child = append_node();
+        nodes_[at].wildcard = child;
+        fill(child, *from.wildcard_child);
+    }
+}
+
+const route* route_table::pick(const node& n, matcher& mt) const noexcept {
+    if (n.leaf == 0) return nullptr;
+    const auto& routes = leaves_[n.leaf - 1]->routes;
+    if (const route* r = routes[static_cast<std::size_t>(mt.m)]) return r;
+    if (mt.m == method::head) {
+        if (const route* r = routes[static_cast<std::size_t>(method::get)]) return r;
+    }
+    if (mt.fallback == 0) mt.fallback = n.leaf;
+    return nullptr;
+}
+
+namespace {
+
+std::uint64_t load64(const char* p) noexcept {
+    std::uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+// Whether the `length` bytes at `a` and `b` are equal, bytes [0, skip)
+// excepted (known equal). Eight bytes at a time, the last word overlapping
+// the one before, so that the loop's exit does not depend on where the
+// bytes differ.
+bool equal_text(const char* a, const char* b, std::uint32_t length, std::uint32_t skip) noexcept {
+    if (length < 8) {
+        for (std::uint32_t k = skip; k < length; ++k) {
+            if (a[k] != b[k]) return false;
+        }
+        return true;
+    }
+    std::uint64_t differ = 0;
+    std::uint32_t k = 0;
+    for (; k + 8 < length; k += 8) differ |= load64(a + k) ^ load64(b + k);
+    differ |= load64(a + length - 8) ^ load64(b + length - 8);
+    return differ == 0;
+}
+
+}  // namespace
+
+// The static child of `n` that `rest` (not empty) starts with, or 0. The
+// children's first bytes are compared eight at a time (a zero byte of
+// firsts ^ broadcast(first) marks the child; firsts_ is padded so the last
+// word can be read whole): no loop exit that depends on which child it is,
+// a branch a match would mispredict at every level of a wide fan-out.
+static_assert(std::endian::native == std::endian::little, "static_child reads bytes as words");
+
+std::uint32_t route_table::static_child(const node& n, std::string_view rest) const noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    const std::uint64_t wanted = ones * static_cast<unsigned char>(rest[0]);
+    const char* firsts = firsts_.data() + n.children;
+    for (std::uint32_t base = 0; base < n.child_count; base += 8) {
+        const std::uint64_t x = load64(firsts + base) ^ wanted;
+        std::uint64_t zero = (x - ones) & ~x & highs;  // exact for the lowest zero byte
+        if (zero == 0) continue;
+        const std::uint32_t i = base + static_cast<std::uint32_t>(std::countr_zero(zero) / 8);
+        if (i >= n.child_count) return 0;
+        const std::uint32_t at = n.children + i;
+        const node& child = nodes_[at];
+        if (rest.size() < child.text_length) return 0;
+        if (!equal_text(rest.data(), text_.data() + child.text, child.text_length, 1)) return 0;
+        return at;
+    }
+    return 0;
+}
+
+// `rest` is the path after the node's own text. Tries, in order, the static
+// child, the parameter, the wildcard, undoing captures on the way back.
+// Where a node has no capture children there is nothing to come back to: it
+// loops.
+const route* route_table::find(std::uint32_t at, std::string_view rest,
+                               matcher& mt) const noexcept {
+    for (;;) {
+        const node& n = nodes_[at];
+        if (rest.empty()) {
+            if (const route* r = pick(n, mt)) return r;
+            break;
+        }
+        const std::uint32_t child = static_child(n, rest);
+        if (n.param == 0 && n.wildcard == 0) {
+            if (child == 0) return nullptr;
+            rest.remove_prefix(nodes_[child].text_length);
+            at = child;
+            continue;
+        }
+        if (child != 0) {
+            if (const route* r = find(child, rest.substr(nodes_[child].text_length), mt)) return r;
+        }
+        if (n.param != 0) {
+            std::size_t length = 0;
+            while (length < rest.size() && rest[length] != '/') ++length;
+            if (length > 0) {
+                mt.params.push(text_of(nodes_[n.param]), rest.substr(0, length));
+                if (const route* r = find(n.param, rest.substr(length), mt)) return r;
+                mt.params.pop();
+            }
+        }
+        break;
+    }
+    const node& n = nodes_[at];
+    if (n.wildcard != 0) {
+        const node& w = nodes_[n.wildcard];
+        mt.params.push(text_of(w), rest);
+        if (const route* r = pick(w, mt)) return r;
+        mt.params.pop();
+    }
+    return nullptr;
+}
+
+route_match route_table::match(method m, std::string_view path,
+                               path_params& params) const noexcept {
+    params.clear();
+    matcher mt{m, params};
+    if (const route* r = find(0, path, mt)) return {route_match::found, r, {}};
+    params.clear();
+    if (mt.fallback != 0) {
+        return {route_match::method_not_allowed, nullptr, leaves_[mt.fallback - 1]->allow};
+    }
+    return {route_match::not_found, nullptr, {}};
+}
+
+const route_table& lazy_route_table::get(const route_node& root) {
+    if (const route_table* t = ready_.load(std::memory_order_acquire)) return *t;
+    std::lock_guard lock(build_lock_);
+    if (!table_) table_ = std::make_unique<route_table>(root);
+    ready_.store(table_.get(), std::memory_order_release);
+    return *table_;
+}
+
+void lazy_route_table::invalidate() noexcept {
+    ready_.store(nullptr, std::memory_order_relaxed);
+    table_.reset();
+}
+
+}  // namespace rivet::http::detail
