@@ -1,75 +1,11 @@
 #include "route_table.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <stdexcept>
 
 namespace rivet::http::detail {
-
-struct route_table::matcher {
-    method m;
-    path_params& params;
-    std::uint32_t fallback = 0;  // the most specific leaf with any route, for 405
-};
-
-route_table::route_table(const route_node& root) {
-    append_node();
-    fill(0, root);
-    firsts_.append(8, '\0');  // static_child reads the last children's first bytes as a word
-}
-
-std::uint32_t route_table::append_node() {
-    if (nodes_.size() >= UINT32_MAX) throw std::length_error("router: too many nodes");
-    nodes_.push_back({});
-    firsts_.push_back('\0');
-    return static_cast<std::uint32_t>(nodes_.size() - 1);
-}
-
-// Children are appended after their parent, siblings side by side, so the
-// first bytes of a node's static children are one contiguous run of firsts_.
-void route_table::fill(std::uint32_t at, const route_node& from) {
-    if (text_.size() + from.text.size() >= UINT32_MAX) {
-        throw std::length_error("router: patterns too long");
-    }
-    nodes_[at].text = static_cast<std::uint32_t>(text_.size());
-    nodes_[at].text_length = static_cast<std::uint32_t>(from.text.size());
-    text_ += from.text;
-    if (!from.text.empty()) firsts_[at] = from.text[0];
-    if (from.routes) {
-        leaves_.push_back(from.routes.get());
-        nodes_[at].leaf = static_cast<std::uint32_t>(leaves_.size());
-    }
-    if (!from.children.empty()) {
-        std::uint32_t first = append_node();
-        for (std::size_t i = 1; i < from.children.size(); ++i) append_node();
-        nodes_[at].children = first;
-        nodes_[at].child_count = static_cast<std::uint32_t>(from.children.size());
-        for (std::size_t i = 0; i < from.children.size(); ++i) {
-            fill(first + static_cast<std::uint32_t>(i), from.children[i]);
-        }
-    }
-    if (from.param_child) {
-        std::uint32_t child = append_node();
-        nodes_[at].param = child;
-        fill(child, *from.param_child);
-    }
-    if (from.wildcard_child) {
-        std::uint32_t child = append_node();
-        nodes_[at].wildcard = child;
-        fill(child, *from.wildcard_child);
-    }
-}
-
-const route* route_table::pick(const node& n, matcher& mt) const noexcept {
-    if (n.leaf == 0) return nullptr;
-    const auto& routes = leaves_[n.leaf - 1]->routes;
-    if (const route* r = routes[static_cast<std::size_t>(mt.m)]) return r;
-    if (mt.m == method::head) {
-        if (const route* r = routes[static_cast<std::size_t>(method::get)]) return r;
-    }
-    if (mt.fallback == 0) mt.fallback = n.leaf;
-    return nullptr;
-}
 
 namespace {
 
@@ -97,7 +33,143 @@ bool equal_text(const char* a, const char* b, std::uint32_t length, std::uint32_
     return differ == 0;
 }
 
+// The hash of a whole path for the static index: eight bytes at a time, the
+// last word overlapping the one before (bytes one at a time below eight).
+std::uint64_t hash_path(std::string_view path) noexcept {
+    constexpr std::uint64_t k1 = 0x9E3779B97F4A7C15ULL, k2 = 0xBF58476D1CE4E5B9ULL;
+    std::uint64_t h = path.size() * k1;
+    auto mix = [&](std::uint64_t word) {
+        h = (h ^ word) * k2;
+        h ^= h >> 31;
+    };
+    if (path.size() >= 8) {
+        for (std::size_t i = 0; i + 8 < path.size(); i += 8) mix(load64(path.data() + i));
+        mix(load64(path.data() + path.size() - 8));
+    } else {
+        std::uint64_t word = 0;
+        for (std::size_t i = 0; i < path.size(); ++i) {
+            word |= std::uint64_t{static_cast<unsigned char>(path[i])} << (8 * i);
+        }
+        mix(word);
+    }
+    h *= k1;
+    return h ^ (h >> 29);
+}
+
 }  // namespace
+
+struct route_table::matcher {
+    method m;
+    path_params& params;
+    std::uint32_t fallback = 0;  // the most specific leaf with any route, for 405
+};
+
+route_table::route_table(const route_node& root) {
+    append_node();
+    const std::string empty;
+    fill(0, root, &empty);
+    firsts_.append(8, '\0');  // static_child reads the last children's first bytes as a word
+}
+
+std::uint32_t route_table::append_node() {
+    if (nodes_.size() >= UINT32_MAX) throw std::length_error("router: too many nodes");
+    nodes_.push_back({});
+    firsts_.push_back('\0');
+    return static_cast<std::uint32_t>(nodes_.size() - 1);
+}
+
+// Children are appended after their parent, siblings side by side, so the
+// first bytes of a node's static children are one contiguous run of firsts_.
+void route_table::fill(std::uint32_t at, const route_node& from, const std::string* path) {
+    if (text_.size() + from.text.size() >= UINT32_MAX) {
+        throw std::length_error("router: patterns too long");
+    }
+    nodes_[at].text = static_cast<std::uint32_t>(text_.size());
+    nodes_[at].text_length = static_cast<std::uint32_t>(from.text.size());
+    text_ += from.text;
+    if (!from.text.empty()) firsts_[at] = from.text[0];
+    std::string here;
+    if (path != nullptr) {
+        here = *path + from.text;
+        path = &here;
+    }
+    if (from.routes) {
+        leaves_.push_back(from.routes.get());
+        nodes_[at].leaf = static_cast<std::uint32_t>(leaves_.size());
+        if (path != nullptr) index_static(here, nodes_[at].leaf);
+    }
+    if (!from.children.empty()) {
+        std::uint32_t first = append_node();
+        for (std::size_t i = 1; i < from.children.size(); ++i) append_node();
+        nodes_[at].children = first;
+        nodes_[at].child_count = static_cast<std::uint32_t>(from.children.size());
+        for (std::size_t i = 0; i < from.children.size(); ++i) {
+            fill(first + static_cast<std::uint32_t>(i), from.children[i], path);
+        }
+    }
+    if (from.param_child) {
+        std::uint32_t child = append_node();
+        nodes_[at].param = child;
+        fill(child, *from.param_child, nullptr);
+    }
+    if (from.wildcard_child) {
+        std::uint32_t child = append_node();
+        nodes_[at].wildcard = child;
+        fill(child, *from.wildcard_child, nullptr);
+    }
+}
+
+// Grows the index to stay at most half full (rehashing what it holds) and
+// adds `path`.
+void route_table::index_static(std::string_view path, std::uint32_t leaf) {
+    std::size_t used = 0;
+    for (const static_slot& s : statics_) used += s.leaf != 0 ? 1 : 0;
+    if (2 * (used + 1) > statics_.size()) {
+        std::vector<static_slot> old = std::move(statics_);
+        statics_.assign(std::max<std::size_t>(8, 2 * old.size()), static_slot{});
+        for (const static_slot& s : old) {
+            if (s.leaf == 0) continue;
+            std::size_t i = s.hash & (statics_.size() - 1);
+            while (statics_[i].leaf != 0) i = (i + 1) & (statics_.size() - 1);
+            statics_[i] = s;
+        }
+    }
+    static_slot slot;
+    slot.hash = hash_path(path);
+    slot.path = static_cast<std::uint32_t>(static_paths_.size());
+    slot.path_length = static_cast<std::uint32_t>(path.size());
+    slot.leaf = leaf;
+    static_paths_ += path;
+    std::size_t i = slot.hash & (statics_.size() - 1);
+    while (statics_[i].leaf != 0) i = (i + 1) & (statics_.size() - 1);
+    statics_[i] = slot;
+}
+
+// The leaf of the capture-free route whose pattern is `path`, or 0.
+std::uint32_t route_table::find_static(std::string_view path) const noexcept {
+    if (statics_.empty()) return 0;
+    const std::uint64_t hash = hash_path(path);
+    const std::size_t mask = statics_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        const static_slot& s = statics_[i];
+        if (s.leaf == 0) return 0;
+        if (s.hash == hash && s.path_length == path.size() &&
+            equal_text(path.data(), static_paths_.data() + s.path, s.path_length, 0)) {
+            return s.leaf;
+        }
+    }
+}
+
+const route* route_table::pick(std::uint32_t leaf, matcher& mt) const noexcept {
+    if (leaf == 0) return nullptr;
+    const auto& routes = leaves_[leaf - 1]->routes;
+    if (const route* r = routes[static_cast<std::size_t>(mt.m)]) return r;
+    if (mt.m == method::head) {
+        if (const route* r = routes[static_cast<std::size_t>(method::get)]) return r;
+    }
+    if (mt.fallback == 0) mt.fallback = leaf;
+    return nullptr;
+}
 
 // The static child of `n` that `rest` (not empty) starts with, or 0. The
 // children's first bytes are compared eight at a time (a zero byte of
@@ -135,7 +207,7 @@ const route* route_table::find(std::uint32_t at, std::string_view rest,
     for (;;) {
         const node& n = nodes_[at];
         if (rest.empty()) {
-            if (const route* r = pick(n, mt)) return r;
+            if (const route* r = pick(n.leaf, mt)) return r;
             break;
         }
         const std::uint32_t child = static_child(n, rest);
@@ -163,7 +235,7 @@ const route* route_table::find(std::uint32_t at, std::string_view rest,
     if (n.wildcard != 0) {
         const node& w = nodes_[n.wildcard];
         mt.params.push(text_of(w), rest);
-        if (const route* r = pick(w, mt)) return r;
+        if (const route* r = pick(w.leaf, mt)) return r;
         mt.params.pop();
     }
     return nullptr;
@@ -173,6 +245,8 @@ route_match route_table::match(method m, std::string_view path,
                                path_params& params) const noexcept {
     params.clear();
     matcher mt{m, params};
+    if (const route* r = pick(find_static(path), mt)) return {route_match::found, r, {}};
+    mt.fallback = 0;  // the walk finds the 405's leaf itself, the most specific first
     if (const route* r = find(0, path, mt)) return {route_match::found, r, {}};
     params.clear();
     if (mt.fallback != 0) {

@@ -8,6 +8,10 @@
 // one run of `firsts_`, and all the text is in one string. The walk is the
 // tree's, step for step: static child, then parameter, then wildcard, with
 // backtracking (see router.hpp for the precedence it implements).
+//
+// Routes without captures are also indexed by their whole path in a hash
+// table, tried before the walk: a static path beats anything else at every
+// step, so when its route has the method, the walk would end there too.
 #pragma once
 
 #include <atomic>
@@ -45,11 +49,22 @@ private:
         std::uint32_t leaf;      // 1 + index in leaves_, or 0: no route ends here
     };
     struct matcher;
+    // A slot of the static index (open addressing, linear probing).
+    struct static_slot {
+        std::uint64_t hash = 0;
+        std::uint32_t path = 0;  // offset of the route's path in static_paths_
+        std::uint32_t path_length = 0;
+        std::uint32_t leaf = 0;  // as node::leaf; 0: an empty slot
+    };
 
-    void fill(std::uint32_t at, const route_node& from);
+    /// Fills nodes_[at] from `from`; `path` is the text from the root to it
+    /// when that is all static, else null.
+    void fill(std::uint32_t at, const route_node& from, const std::string* path);
+    void index_static(std::string_view path, std::uint32_t leaf);
+    [[nodiscard]] std::uint32_t find_static(std::string_view path) const noexcept;
     std::uint32_t append_node();
     [[nodiscard]] std::uint32_t static_child(const node& n, std::string_view rest) const noexcept;
-    const route* pick(const node& n, matcher& mt) const noexcept;
+    const route* pick(std::uint32_t leaf, matcher& mt) const noexcept;
     const route* find(std::uint32_t at, std::string_view rest, matcher& mt) const noexcept;
     [[nodiscard]] std::string_view text_of(const node& n) const noexcept {
         return {text_.data() + n.text, n.text_length};
@@ -59,6 +74,8 @@ private:
     std::string firsts_;  // firsts_[i]: the first byte of nodes_[i]'s text
     std::string text_;
     std::vector<const route_node::leaf*> leaves_;
+    std::vector<static_slot> statics_;  // a power of two in size, at most half full
+    std::string static_paths_;
 };
 
 /// A router's table, built by the first match after a registration (by
