@@ -32,6 +32,10 @@ void append_number(std::string& out, std::uint64_t n) {
 
 bool status_has_body(int status) { return status >= 200 && status != 204 && status != 304; }
 
+std::int64_t nanoseconds(std::chrono::milliseconds timeout) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count();
+}
+
 }  // namespace
 
 connection::connection(server_state& server, runtime::tcp_stream stream)
@@ -91,6 +95,7 @@ runtime::task<void> connection::run() {
 runtime::task<connection::head_result> connection::read_head() {
     parser_.reset();
     parsed_ = 0;
+    head_deadline_ = 0;
     for (;;) {
         if (end_ > start_ + parsed_) {
             parse_state state = parser_.parse_head(buffer_.get() + start_, end_ - start_, parsed_);
@@ -111,21 +116,16 @@ runtime::task<connection::head_result> connection::read_head() {
         if (idle) {
             set_busy(false);
             if (server_.stopping.load()) co_return head_result::closed;
+        } else if (head_deadline_ == 0) {  // the head's first bytes are in: its time runs
+            head_deadline_ = coarse_now_ns() + nanoseconds(server_.config.header_timeout);
         }
-        std::size_t n = 0;
-        bool timed_out = false;
-        try {
-            n = co_await read_more(idle ? server_.config.idle_timeout
-                                        : server_.config.header_timeout);
-        } catch (const runtime::timeout_error&) {
-            timed_out = true;
-        }
-        if (timed_out) {
-            if (idle) co_return head_result::closed;
+        std::size_t n = co_await read_more(
+            idle ? coarse_now_ns() + nanoseconds(server_.config.idle_timeout) : head_deadline_);
+        if (n == 0) {
+            if (idle || !entry_.timed_out.load()) co_return head_result::closed;
             append_error(408, "request head not received in time");
             co_return head_result::failed;
         }
-        if (n == 0) co_return head_result::closed;
         set_busy(true);
     }
 }
@@ -188,9 +188,18 @@ bool connection::parse_buffered_body() {
     return state != parse_state::error;
 }
 
-runtime::task<std::size_t> connection::read_more(std::chrono::milliseconds timeout) {
+runtime::task<std::size_t> connection::read_more(std::int64_t deadline) {
+    struct waiting {  // the deadline holds while the read waits, and only then
+        connection_entry& entry;
+        explicit waiting(connection_entry& e, std::int64_t deadline) : entry(e) {
+            entry.read_deadline.store(deadline, std::memory_order_relaxed);
+        }
+        ~waiting() {
+            entry.read_deadline.store(connection_entry::no_deadline, std::memory_order_relaxed);
+        }
+    } guard(entry_, deadline);
     std::span<std::byte> room(reinterpret_cast<std::byte*>(buffer_.get() + end_), capacity_ - end_);
-    std::size_t n = co_await runtime::with_timeout(timeout, stream_.read(room));
+    std::size_t n = co_await stream_.read(room);
     end_ += n;
     co_return n;
 }
@@ -223,16 +232,11 @@ runtime::task<std::size_t> connection::read_body(std::span<char> out) {
         }
         // Every buffered body byte has been handed out: reuse their room.
         end_ = body_at_ = head_end_;
-        std::size_t n = 0;
-        bool timed_out = false;
-        try {
-            n = co_await read_more(server_.config.body_timeout);
-        } catch (const runtime::timeout_error&) {
-            timed_out = true;
-        }
-        if (timed_out || n == 0) {
+        std::size_t n =
+            co_await read_more(coarse_now_ns() + nanoseconds(server_.config.body_timeout));
+        if (n == 0) {
             close_after_ = unread_input_ = true;
-            if (timed_out) throw http_error(408, "request body not received in time");
+            if (entry_.timed_out.load()) throw http_error(408, "request body not received in time");
             throw http_error(400, "connection closed inside the request body");
         }
     }

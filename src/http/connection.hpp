@@ -63,7 +63,10 @@ private:
     void report_failure(std::string_view what);
     /// Parses body bytes already buffered; false when more must be read.
     bool parse_buffered_body();
-    runtime::task<std::size_t> read_more(std::chrono::milliseconds timeout);
+    /// Reads into the buffer's free room; 0 at the end of the stream, which
+    /// the sweep causes when `deadline` (coarse_now_ns() time) passes (then
+    /// entry_.timed_out is set).
+    runtime::task<std::size_t> read_more(std::int64_t deadline);
     /// Reads and drops what is left of the body; false when the connection must close.
     runtime::task<bool> discard_body();
     enum class framing { length, chunked, until_close };
@@ -85,9 +88,10 @@ private:
     std::unique_ptr<char[]> buffer_;
     std::size_t capacity_;
     std::size_t start_ = 0, end_ = 0, parsed_ = 0;
-    std::size_t head_end_ = 0;     // end of the current request's head
-    std::size_t body_at_ = 0;      // next body byte not yet given to the parser
-    std::size_t message_end_ = 0;  // end of the current request, once body_done_
+    std::size_t head_end_ = 0;        // end of the current request's head
+    std::int64_t head_deadline_ = 0;  // for the head being read, from its first byte; 0: unset
+    std::size_t body_at_ = 0;         // next body byte not yet given to the parser
+    std::size_t message_end_ = 0;     // end of the current request, once body_done_
     bool body_done_ = false;
     std::vector<std::span<const char>> pieces_;  // parsed body data not yet read
     std::size_t piece_ = 0, piece_offset_ = 0;
