@@ -88,6 +88,7 @@ void route_table::fill(std::uint32_t at, const route_node& from, const std::stri
     nodes_[at].text_length = static_cast<std::uint32_t>(from.text.size());
     text_ += from.text;
     if (!from.text.empty()) firsts_[at] = from.text[0];
+    from.text.copy(nodes_[at].head, inline_bytes);
     std::string here;
     if (path != nullptr) {
         here = *path + from.text;
@@ -103,6 +104,9 @@ void route_table::fill(std::uint32_t at, const route_node& from, const std::stri
         for (std::size_t i = 1; i < from.children.size(); ++i) append_node();
         nodes_[at].children = first;
         nodes_[at].child_count = static_cast<std::uint32_t>(from.children.size());
+        for (std::size_t i = 0; i < from.children.size() && i < inline_bytes; ++i) {
+            nodes_[at].firsts[i] = from.children[i].text[0];
+        }
         for (std::size_t i = 0; i < from.children.size(); ++i) {
             fill(first + static_cast<std::uint32_t>(i), from.children[i], path);
         }
@@ -173,29 +177,36 @@ const route* route_table::pick(std::uint32_t leaf, matcher& mt) const noexcept {
 
 // The static child of `n` that `rest` (not empty) starts with, or 0. The
 // children's first bytes are compared eight at a time (a zero byte of
-// firsts ^ broadcast(first) marks the child; firsts_ is padded so the last
-// word can be read whole): no loop exit that depends on which child it is,
-// a branch a match would mispredict at every level of a wide fan-out.
+// firsts ^ broadcast(first) marks the child): no loop whose exit depends on
+// which child it is, a branch a match would mispredict at every level of a
+// wide fan-out. Past inline_bytes children, firsts_ (padded so that its last
+// word can be read whole) holds the rest.
 static_assert(std::endian::native == std::endian::little, "static_child reads bytes as words");
 
 std::uint32_t route_table::static_child(const node& n, std::string_view rest) const noexcept {
     constexpr std::uint64_t ones = 0x0101010101010101ULL;
     constexpr std::uint64_t highs = 0x8080808080808080ULL;
     const std::uint64_t wanted = ones * static_cast<unsigned char>(rest[0]);
-    const char* firsts = firsts_.data() + n.children;
-    for (std::uint32_t base = 0; base < n.child_count; base += 8) {
-        const std::uint64_t x = load64(firsts + base) ^ wanted;
-        std::uint64_t zero = (x - ones) & ~x & highs;  // exact for the lowest zero byte
-        if (zero == 0) continue;
-        const std::uint32_t i = base + static_cast<std::uint32_t>(std::countr_zero(zero) / 8);
-        if (i >= n.child_count) return 0;
-        const std::uint32_t at = n.children + i;
-        const node& child = nodes_[at];
-        if (rest.size() < child.text_length) return 0;
-        if (!equal_text(rest.data(), text_.data() + child.text, child.text_length, 1)) return 0;
-        return at;
+    auto zero_bytes = [&](const char* firsts) {  // exact for the lowest zero byte
+        const std::uint64_t x = load64(firsts) ^ wanted;
+        return (x - ones) & ~x & highs;
+    };
+    const std::uint64_t low = zero_bytes(n.firsts);
+    const std::uint64_t high = zero_bytes(n.firsts + 8);
+    std::uint32_t i = low != 0    ? static_cast<std::uint32_t>(std::countr_zero(low) / 8)
+                      : high != 0 ? 8 + static_cast<std::uint32_t>(std::countr_zero(high) / 8)
+                                  : inline_bytes;
+    for (std::uint32_t base = inline_bytes; i == base && base < n.child_count; base += 8) {
+        const std::uint64_t more = zero_bytes(firsts_.data() + n.children + base);
+        i = more != 0 ? base + static_cast<std::uint32_t>(std::countr_zero(more) / 8) : base + 8;
     }
-    return 0;
+    if (i >= n.child_count) return 0;
+    const std::uint32_t at = n.children + i;
+    const node& child = nodes_[at];
+    if (rest.size() < child.text_length) return 0;
+    const char* text = child.text_length <= inline_bytes ? child.head : text_.data() + child.text;
+    if (!equal_text(rest.data(), text, child.text_length, 1)) return 0;
+    return at;
 }
 
 // `rest` is the path after the node's own text. Tries, in order, the static

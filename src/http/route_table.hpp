@@ -38,15 +38,20 @@ public:
 
 private:
     // Index 0 is the root, which is nobody's child: 0 means "none" in the
-    // child fields.
-    struct node {
+    // child fields. One cache line: a step of the walk reads the node (its
+    // children's first bytes and its own text's are inline) and then the
+    // child's line, nothing else while texts are short and fan-outs small.
+    static constexpr std::uint32_t inline_bytes = 16;
+    struct alignas(64) node {
         std::uint32_t text;         // offset of the node's text in text_
         std::uint32_t text_length;  // static nodes: bytes matched; captures: the name's length
         std::uint32_t children;     // the first static child; the others follow it
         std::uint32_t child_count;
-        std::uint32_t param;     // the parameter child, or 0
-        std::uint32_t wildcard;  // the wildcard child, or 0
-        std::uint32_t leaf;      // 1 + index in leaves_, or 0: no route ends here
+        std::uint32_t param;        // the parameter child, or 0
+        std::uint32_t wildcard;     // the wildcard child, or 0
+        std::uint32_t leaf;         // 1 + index in leaves_, or 0: no route ends here
+        char firsts[inline_bytes];  // the first bytes of the first static children
+        char head[inline_bytes];    // the first bytes of the text
     };
     struct matcher;
     // A slot of the static index (open addressing, linear probing).
@@ -71,7 +76,8 @@ private:
     }
 
     std::vector<node> nodes_;
-    std::string firsts_;  // firsts_[i]: the first byte of nodes_[i]'s text
+    std::string
+        firsts_;  // firsts_[i]: the first byte of nodes_[i]'s text (past inline_bytes children)
     std::string text_;
     std::vector<const route_node::leaf*> leaves_;
     std::vector<static_slot> statics_;  // a power of two in size, at most half full
