@@ -278,7 +278,9 @@ runtime::task<void> connection::dispatch() {
             break;
         case route_match::method_not_allowed:
             response_.set_header("Allow", found.allow);
-            c.last = &server_.method_not_allowed;
+            // OPTIONS on a path with routes but no OPTIONS route: answered (204 with Allow).
+            c.last = request_.method_ == method::options ? &server_.options
+                                                         : &server_.method_not_allowed;
             break;
     }
     // Handler errors were answered inside the chain (guarded); what arrives

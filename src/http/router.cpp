@@ -123,9 +123,11 @@ void router::insert(method m, std::string_view pattern, handler fn, std::vector<
     here = routes_.back().get();
     leaf.allow.clear();
     for (std::size_t k = 0; k < method_count; ++k) {
+        // HEAD is answered by GET; OPTIONS by the server when no route has it.
         bool has = leaf.routes[k] != nullptr ||
                    (k == static_cast<std::size_t>(method::head) &&
-                    leaf.routes[static_cast<std::size_t>(method::get)] != nullptr);
+                    leaf.routes[static_cast<std::size_t>(method::get)] != nullptr) ||
+                   k == static_cast<std::size_t>(method::options);
         if (!has) continue;
         if (!leaf.allow.empty()) leaf.allow += ", ";
         leaf.allow += to_string(static_cast<method>(k));

@@ -74,8 +74,8 @@ TEST(router, unknown_path_is_404_and_wrong_method_is_405_with_allow) {
     router r;
     r.get("/items", noop()).post("/items", noop()).del("/items/:id", noop());
     EXPECT_EQ(which(r, method::get, "/nope"), "404");
-    EXPECT_EQ(which(r, method::put, "/items"), "405 GET, HEAD, POST");
-    EXPECT_EQ(which(r, method::get, "/items/3"), "405 DELETE");
+    EXPECT_EQ(which(r, method::put, "/items"), "405 GET, HEAD, POST, OPTIONS");
+    EXPECT_EQ(which(r, method::get, "/items/3"), "405 DELETE, OPTIONS");
 }
 
 TEST(router, head_is_answered_by_get_unless_it_has_its_own) {
@@ -92,7 +92,7 @@ TEST(router, less_specific_route_with_the_method_beats_405) {
     router r;
     r.post("/users/new", noop()).get("/users/:id", noop());
     EXPECT_EQ(which(r, method::get, "/users/new"), "/users/:id");
-    EXPECT_EQ(which(r, method::put, "/users/new"), "405 POST");
+    EXPECT_EQ(which(r, method::put, "/users/new"), "405 POST, OPTIONS");
 }
 
 TEST(router, duplicate_route_is_rejected_naming_both) {

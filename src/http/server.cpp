@@ -111,6 +111,10 @@ server::server(router routes, server_config config) : state_(new detail::server_
         res.set_body("not found\n");
         co_return;
     };
+    state_->options = [](request&, response& res) -> runtime::task<void> {
+        res.set_status(204);
+        co_return;
+    };
     state_->method_not_allowed = [](request&, response& res) -> runtime::task<void> {
         res.set_status(405);
         res.set_body("method not allowed\n");

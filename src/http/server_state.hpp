@@ -49,6 +49,7 @@ struct server_state {
     std::vector<http::middleware> chain;  // server-wide middleware, in order
     handler not_found;
     handler method_not_allowed;
+    handler options;  // OPTIONS where no route has it: 204, the Allow header set by dispatch
 
     std::vector<runtime::tcp_listener> listeners;
     runtime::socket_address local;

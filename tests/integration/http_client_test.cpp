@@ -62,6 +62,15 @@ TEST(http_clients, curl_head_gets_the_get_headers_without_a_body) {
     EXPECT_NE(out.find("Content-Length: 27"), std::string::npos) << out;
 }
 
+TEST(http_clients, curl_options_gets_204_with_allow_and_dot_segments_are_removed) {
+    test_server s(test_routes());
+    std::string out = run("curl -si -X OPTIONS " + s.url("/json"));
+    EXPECT_NE(out.find("HTTP/1.1 204 No Content"), std::string::npos) << out;
+    EXPECT_NE(out.find("Allow: GET, HEAD, OPTIONS"), std::string::npos) << out;
+    // --path-as-is: curl would remove the dots itself.
+    EXPECT_EQ(run("curl -s --path-as-is " + s.url("/nope/%2e%2e/plaintext")), "Hello, World!");
+}
+
 // Python's http.client: keep-alive over one connection, a chunked request
 // body, JSON echo, a 404, a 405 with Allow, a 500 that leaves the
 // connection usable, and a client-side Connection: close.
@@ -96,7 +105,7 @@ print(json.dumps(out))
     EXPECT_EQ(out,
               "[[200, \"Hello, World!\"], [200, \"{\\\"id\\\":12345,\\\"name\\\":\\\"test_item\\\","
               "\\\"tags\\\":[\\\"a\\\"]}\"], [200, \"abcdef\"], [400, true], [404], [405, \"GET, "
-              "HEAD\"], [500, \"internal server error\\n\"], [200, \"user caf\\u00e9\"], "
+              "HEAD, OPTIONS\"], [500, \"internal server error\\n\"], [200, \"user caf\\u00e9\"], "
               "[\"same-socket\", true], [200, \"close\"]]\n");
 }
 

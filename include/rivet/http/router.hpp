@@ -12,7 +12,9 @@
 // most specific path has no handler for the method, a less specific one that
 // has is used; if none has, the answer is 405 with an Allow header naming
 // the methods of the most specific match; if no pattern matches, 404. HEAD
-// is answered by the GET handler (without the body) unless HEAD has its own.
+// is answered by the GET handler (without the body) unless HEAD has its own;
+// OPTIONS, unless it has its own, by the server: 204 with the Allow header
+// (which always lists OPTIONS).
 //
 // Routes are kept in a radix tree (static text compressed by common
 // prefixes, children indexed by their first byte), flattened into compact
