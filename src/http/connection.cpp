@@ -2,6 +2,7 @@
 
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -71,7 +72,7 @@ runtime::task<void> connection::run() {
             if (response_.streaming_) {
                 if (response_.status_ == -1) break;  // failed mid-stream: nothing more to send
             } else {
-                append_response();
+                if (append_response()) co_await flush(body_);
                 if (response_.file_fd_ >= 0 && !response_.head_only_) {
                     co_await flush();
                     co_await send_file();
@@ -81,7 +82,7 @@ runtime::task<void> connection::run() {
             start_ = message_end_;
             // Batch the responses to pipelined requests already buffered;
             // read_head() writes them before it waits for the client.
-            if (out_.size() > 64 * 1024) co_await flush();
+            if (out_.size() > copy_limit) co_await flush();
         }
         co_await flush();
         if (unread_input_) co_await lingering_close();
@@ -398,10 +399,13 @@ void connection::append_head(framing how, std::uint64_t content_length) {
     out_.append("\r\n");
 }
 
-void connection::append_response() {
+bool connection::append_response() {
     bool file = response_.file_fd_ >= 0;
     append_head(framing::length, file ? response_.file_size_ : body_.size());
-    if (!file && !response_.head_only_ && status_has_body(response_.status_)) out_.append(body_);
+    if (file || response_.head_only_ || !status_has_body(response_.status_)) return false;
+    if (body_.size() > copy_limit) return true;
+    out_.append(body_);
+    return false;
 }
 
 void connection::append_error(int status, std::string_view message) {
@@ -409,13 +413,29 @@ void connection::append_error(int status, std::string_view message) {
     response_.reset(&body_);
     response_.set_status(status);
     response_.set_body(std::string(message) + "\n");
-    append_response();
+    (void)append_response();  // an error's body is a line: always copied
 }
 
 runtime::task<void> connection::flush() {
     // stream_.write in a loop rather than write_all: one coroutine frame less per response.
     auto rest = std::as_bytes(std::span(out_.data(), out_.size()));
     while (!rest.empty()) rest = rest.subspan(co_await stream_.write(rest));
+    out_.clear();
+}
+
+runtime::task<void> connection::flush(std::string_view body) {
+    const std::size_t total = out_.size() + body.size();
+    std::size_t done = 0;
+    while (done < total) {
+        iovec parts[2];
+        std::size_t count = 0;
+        if (done < out_.size()) parts[count++] = {out_.data() + done, out_.size() - done};
+        std::size_t in_body = done > out_.size() ? done - out_.size() : 0;
+        if (in_body < body.size()) {
+            parts[count++] = {const_cast<char*>(body.data()) + in_body, body.size() - in_body};
+        }
+        done += co_await stream_.writev(std::span<const iovec>(parts, count));
+    }
     out_.clear();
 }
 

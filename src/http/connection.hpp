@@ -71,9 +71,16 @@ private:
     runtime::task<bool> discard_body();
     enum class framing { length, chunked, until_close };
     void append_head(framing how, std::uint64_t content_length);
-    void append_response();
+    /// Appends the response's head to out_, and its body unless that is
+    /// larger than copy_limit: true when the body is left for flush(body_).
+    [[nodiscard]] bool append_response();
     void append_error(int status, std::string_view message);
     runtime::task<void> flush();
+    /// Writes out_, then `body` (not copied into out_), with writev.
+    runtime::task<void> flush(std::string_view body);
+    /// Pipelined responses are batched in out_ up to this size; a body
+    /// larger than this is not copied there but written from where it is.
+    static constexpr std::size_t copy_limit = 64 * 1024;
     /// Half-closes and reads what the client still sends (briefly), so that
     /// closing with unread input does not reset the connection and destroy
     /// the response before the client has read it.

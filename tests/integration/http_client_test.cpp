@@ -144,5 +144,20 @@ TEST(http_clients, unread_body_is_discarded_and_the_connection_kept) {
     EXPECT_NE(out.find("Hello, World!"), std::string::npos) << out;
 }
 
+TEST(http_clients, large_body_then_a_pipelined_request_arrive_whole_and_in_order) {
+    test_server s(test_routes());
+    raw_client c(s.port());
+    std::string body(200'000, 'x');
+    for (std::size_t i = 0; i < body.size(); i += 1000) body[i] = static_cast<char>('a' + i % 26);
+    c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n\r\n" + body + "GET /plaintext HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::string out = c.read_all();
+    std::size_t at = out.find("\r\n\r\n");
+    ASSERT_NE(at, std::string::npos) << out.substr(0, 200);
+    EXPECT_NE(out.find("Content-Length: 200000"), std::string::npos) << out.substr(0, at);
+    EXPECT_EQ(out.substr(at + 4, body.size()), body);
+    EXPECT_TRUE(out.ends_with("Hello, World!")) << out.substr(out.size() - 200);
+}
+
 }  // namespace
 }  // namespace rivet::http::testing
