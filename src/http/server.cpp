@@ -36,12 +36,14 @@ std::int64_t coarse_now_ns() noexcept {
 }
 
 runtime::task<void> expire_connections(server_state* s) {
-    // An eighth of the shortest read timeout (within 1-250 ms): a read ends
-    // at most an eighth (plus the coarse clock's few ms) past its deadline.
+    // An eighth of the shortest read timeout, within 1 ms and 1 s: a read
+    // ends at most that (plus the coarse clock's few ms) past its deadline,
+    // and with the default timeouts (10 s at the shortest) the sweep wakes
+    // its worker once a second.
     auto shortest =
         std::min({s->config.idle_timeout, s->config.header_timeout, s->config.body_timeout});
     auto period = std::clamp<std::chrono::milliseconds>(shortest / 8, std::chrono::milliseconds(1),
-                                                        std::chrono::milliseconds(250));
+                                                        std::chrono::seconds(1));
     for (;;) {
         co_await runtime::sleep_for(period);
         std::int64_t now = coarse_now_ns();
