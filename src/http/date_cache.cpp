@@ -18,7 +18,8 @@ std::string_view server_and_date_lines() noexcept {
         gmtime_r(&now, &parts);
         std::memcpy(text, server, date_at);
         std::strftime(text + date_at, date_length + 1, "%a, %d %b %Y %H:%M:%S GMT", &parts);
-        std::memcpy(text + date_at + date_length, "\r\n", 2);
+        text[date_at + date_length] = '\r';  // over strftime's NUL: the result is a view
+        text[date_at + date_length + 1] = '\n';
         cached_second = now;
     }
     return {text, date_at + date_length + 2};

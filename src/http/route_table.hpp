@@ -1,13 +1,13 @@
 // The router's matching form: its radix tree (route_node.hpp) flattened into
-// three arrays, built after the routes are registered and then only read.
+// arrays, built after the routes are registered and then only read.
 //
 // Why: at 1,000 routes a match is mostly cache misses. A tree node holds
 // two strings, a vector and four pointers (128 bytes, its children and long
-// texts in other allocations); a table node is 28 bytes of indices, a
-// node's static children are adjacent, the first bytes of siblings sit in
-// one run of `firsts_`, and all the text is in one string. The walk is the
-// tree's, step for step: static child, then parameter, then wildcard, with
-// backtracking (see router.hpp for the precedence it implements).
+// texts in other allocations); a table node is one cache line holding its
+// indices, its text's first bytes and its children's first bytes, and a
+// node's static children are adjacent. The walk is the tree's, step for
+// step: static child, then parameter, then wildcard, with backtracking
+// (see router.hpp for the precedence it implements).
 //
 // Routes without captures are also indexed by their whole path in a hash
 // table, tried before the walk: a static path beats anything else at every
