@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
     });
     routes.post("/echo", [](http::request& req, http::response& res) -> rt::task<void> {
         simdjson::dom::element doc = co_await req.json();
-        res.json().raw(simdjson::minify(doc));
+        http::write_json(res.json(), doc);
     });
     http::server_config config;
     config.address = rt::socket_address::from_ip(

@@ -45,7 +45,7 @@ rt::task<void> json(http::request&, http::response& res) {
 // Parses the body (400 when it is not JSON) and writes the document back.
 rt::task<void> echo(http::request& req, http::response& res) {
     simdjson::dom::element doc = co_await req.json();
-    res.json().raw(simdjson::minify(doc));
+    http::write_json(res.json(), doc);
 }
 
 rt::task<void> user(http::request& req, http::response& res) {

@@ -63,14 +63,24 @@ private:
     void report_failure(std::string_view what);
     /// Parses body bytes already buffered; false when more must be read.
     bool parse_buffered_body();
-    runtime::task<std::size_t> read_more(std::chrono::milliseconds timeout);
+    /// Reads into the buffer's free room; 0 at the end of the stream, which
+    /// the sweep causes when `deadline` (coarse_now_ns() time) passes (then
+    /// entry_.timed_out is set).
+    runtime::task<std::size_t> read_more(std::int64_t deadline);
     /// Reads and drops what is left of the body; false when the connection must close.
     runtime::task<bool> discard_body();
     enum class framing { length, chunked, until_close };
     void append_head(framing how, std::uint64_t content_length);
-    void append_response();
+    /// Appends the response's head to out_, and its body unless that is
+    /// larger than copy_limit: true when the body is left for flush(body_).
+    [[nodiscard]] bool append_response();
     void append_error(int status, std::string_view message);
     runtime::task<void> flush();
+    /// Writes out_, then `body` (not copied into out_), with writev.
+    runtime::task<void> flush(std::string_view body);
+    /// Pipelined responses are batched in out_ up to this size; a body
+    /// larger than this is not copied there but written from where it is.
+    static constexpr std::size_t copy_limit = 64 * 1024;
     /// Half-closes and reads what the client still sends (briefly), so that
     /// closing with unread input does not reset the connection and destroy
     /// the response before the client has read it.
@@ -85,9 +95,10 @@ private:
     std::unique_ptr<char[]> buffer_;
     std::size_t capacity_;
     std::size_t start_ = 0, end_ = 0, parsed_ = 0;
-    std::size_t head_end_ = 0;     // end of the current request's head
-    std::size_t body_at_ = 0;      // next body byte not yet given to the parser
-    std::size_t message_end_ = 0;  // end of the current request, once body_done_
+    std::size_t head_end_ = 0;        // end of the current request's head
+    std::int64_t head_deadline_ = 0;  // for the head being read, from its first byte; 0: unset
+    std::size_t body_at_ = 0;         // next body byte not yet given to the parser
+    std::size_t message_end_ = 0;     // end of the current request, once body_done_
     bool body_done_ = false;
     std::vector<std::span<const char>> pieces_;  // parsed body data not yet read
     std::size_t piece_ = 0, piece_offset_ = 0;

@@ -49,6 +49,9 @@ TEST(response_headers, values_that_would_split_the_response_are_refused) {
     EXPECT_THROW(r.set_header("X\nY", "a"), std::invalid_argument);
     EXPECT_THROW(r.add_header("", "a"), std::invalid_argument);
     EXPECT_THROW(r.add_header("X: Y", "a"), std::invalid_argument);
+    EXPECT_THROW(r.add_header("X\tY", "a"), std::invalid_argument);
+    EXPECT_THROW(r.set_header("X", std::string_view("a\0b", 3)), std::invalid_argument);
+    EXPECT_NO_THROW(r.set_header("X-Ok", "a value, with: colons\tand tabs"));
     EXPECT_FALSE(r.header("X").has_value());
 }
 

@@ -1,5 +1,6 @@
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <rivet/http/json_writer.hpp>
 #include <stdexcept>
 
@@ -31,8 +32,7 @@ json_writer& json_writer::close(char c) {
 
 json_writer& json_writer::key(std::string_view name) {
     separate();
-    escaped(name);
-    out_->push_back(':');
+    escaped(name, ':');
     after_key_ = true;
     return *this;
 }
@@ -89,13 +89,29 @@ json_writer& json_writer::raw(std::string_view json) {
     return *this;
 }
 
-void json_writer::escaped(std::string_view text) {
+void json_writer::escaped(std::string_view text, char then) {
     static constexpr char hex[] = "0123456789abcdef";
+    auto plain = [](unsigned char c) { return c >= 0x20 && c != '"' && c != '\\'; };
+    // Most strings need no escape: quoted (and followed by `then`) in one append.
+    constexpr std::size_t short_text = 64;
+    if (text.size() <= short_text) {
+        bool all_plain = true;
+        for (char c : text) all_plain &= plain(static_cast<unsigned char>(c));
+        if (all_plain) {
+            char quoted[short_text + 3];
+            quoted[0] = '"';
+            std::memcpy(quoted + 1, text.data(), text.size());
+            quoted[text.size() + 1] = '"';
+            quoted[text.size() + 2] = then;
+            out_->append(quoted, text.size() + (then != '\0' ? 3 : 2));
+            return;
+        }
+    }
     out_->push_back('"');
     std::size_t run = 0;  // start of the run of bytes that need no escape
     for (std::size_t i = 0; i < text.size(); ++i) {
         auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        if (plain(c)) continue;
         out_->append(text.data() + run, i - run);
         run = i + 1;
         switch (c) {
@@ -128,6 +144,7 @@ void json_writer::escaped(std::string_view text) {
     }
     out_->append(text.data() + run, text.size() - run);
     out_->push_back('"');
+    if (then != '\0') out_->push_back(then);
 }
 
 }  // namespace rivet::http

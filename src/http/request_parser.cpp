@@ -111,15 +111,24 @@ bool request_parser::head_is_strict(const char* request) noexcept {
             --f.value_length;
         }
         std::string_view name = view(request, f.name_offset, f.name_length);
-        if (iequals(name, "content-length")) ++lengths;
-        if (iequals(name, "host")) ++hosts;
-        if (iequals(name, "expect")) {
-            if (iequals(view(request, f.value_offset, f.value_length), "100-continue")) {
+        // By length first: most fields are none of these, and need no comparison.
+        switch (name.size()) {
+            case 4:
+                hosts += iequals(name, "host") ? 1 : 0;
+                break;
+            case 14:
+                lengths += iequals(name, "content-length") ? 1 : 0;
+                break;
+            case 6:
+                if (!iequals(name, "expect")) break;
+                if (!iequals(view(request, f.value_offset, f.value_length), "100-continue")) {
+                    fail(417, "unsupported Expect");
+                    return false;
+                }
                 expect_continue_ = true;
-            } else {
-                fail(417, "unsupported Expect");
-                return false;
-            }
+                break;
+            default:
+                break;
         }
     }
     if (lengths > 1) {

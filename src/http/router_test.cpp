@@ -74,8 +74,8 @@ TEST(router, unknown_path_is_404_and_wrong_method_is_405_with_allow) {
     router r;
     r.get("/items", noop()).post("/items", noop()).del("/items/:id", noop());
     EXPECT_EQ(which(r, method::get, "/nope"), "404");
-    EXPECT_EQ(which(r, method::put, "/items"), "405 GET, HEAD, POST");
-    EXPECT_EQ(which(r, method::get, "/items/3"), "405 DELETE");
+    EXPECT_EQ(which(r, method::put, "/items"), "405 GET, HEAD, POST, OPTIONS");
+    EXPECT_EQ(which(r, method::get, "/items/3"), "405 DELETE, OPTIONS");
 }
 
 TEST(router, head_is_answered_by_get_unless_it_has_its_own) {
@@ -92,7 +92,7 @@ TEST(router, less_specific_route_with_the_method_beats_405) {
     router r;
     r.post("/users/new", noop()).get("/users/:id", noop());
     EXPECT_EQ(which(r, method::get, "/users/new"), "/users/:id");
-    EXPECT_EQ(which(r, method::put, "/users/new"), "405 POST");
+    EXPECT_EQ(which(r, method::put, "/users/new"), "405 POST, OPTIONS");
 }
 
 TEST(router, duplicate_route_is_rejected_naming_both) {
@@ -142,6 +142,40 @@ TEST(router, radix_splits_keep_every_static_route_reachable) {
     for (const char* p : paths) EXPECT_EQ(which(r, method::get, p), p);
     EXPECT_EQ(which(r, method::get, "/abce"), "404");
     EXPECT_EQ(which(r, method::get, "/s"), "404");
+}
+
+TEST(router, wide_fan_out_finds_every_child_and_only_those) {
+    router r;
+    const std::string firsts = "0123456789abcdefghijklmnopqrstuvwxyz";
+    for (char c : firsts) r.get("/k/" + std::string(1, c) + "/v", noop());
+    for (char c : firsts) {
+        std::string path = "/k/" + std::string(1, c) + "/v";
+        EXPECT_EQ(which(r, method::get, path), path);
+    }
+    for (const char* path : {"/k/A/v", "/k/-/v", "/k/~/v", "/k//v", "/k/0/w"}) {
+        EXPECT_EQ(which(r, method::get, path), "404") << path;
+    }
+}
+
+TEST(router, long_static_text_must_match_in_every_byte) {
+    router r;
+    r.get("/abcdefghijklmnopqrstu", noop()).get("/abcdefghij/:id", noop());
+    EXPECT_EQ(which(r, method::get, "/abcdefghijklmnopqrstu"), "/abcdefghijklmnopqrstu");
+    EXPECT_EQ(which(r, method::get, "/abcdefghijklmnopqrstX"), "404");
+    EXPECT_EQ(which(r, method::get, "/abcdefghijklmXopqrstu"), "404");
+    EXPECT_EQ(which(r, method::get, "/abcdefghijklmnopqrst"), "404");
+    EXPECT_EQ(which(r, method::get, "/abcdefghij/7"), "/abcdefghij/:id");
+    EXPECT_EQ(which(r, method::get, "/abcdefghiX/7"), "404");
+}
+
+TEST(router, routes_registered_after_a_match_are_found) {
+    router r;
+    r.get("/a", noop());
+    EXPECT_EQ(which(r, method::get, "/b"), "404");
+    r.get("/b", noop()).post("/a", noop());
+    EXPECT_EQ(which(r, method::get, "/b"), "/b");
+    path_params p;
+    EXPECT_EQ(r.match(method::post, "/a", p).target->method, method::post);
 }
 
 TEST(router, groups_prefix_patterns_and_carry_their_middleware) {

@@ -1,5 +1,8 @@
 #include <sys/socket.h>
+#include <time.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <mutex>
 #include <rivet/http/error.hpp>
@@ -23,6 +26,33 @@ void server_state::report(std::string_view what) const {
         config.report(what);
     } else {
         std::fprintf(stderr, "%.*s\n", static_cast<int>(what.size()), what.data());
+    }
+}
+
+std::int64_t coarse_now_ns() noexcept {
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+    return std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+}
+
+runtime::task<void> expire_connections(server_state* s) {
+    // An eighth of the shortest read timeout, within 1 ms and 1 s: a read
+    // ends at most that (plus the coarse clock's few ms) past its deadline,
+    // and with the default timeouts (10 s at the shortest) the sweep wakes
+    // its worker once a second.
+    auto shortest =
+        std::min({s->config.idle_timeout, s->config.header_timeout, s->config.body_timeout});
+    auto period = std::clamp<std::chrono::milliseconds>(shortest / 8, std::chrono::milliseconds(1),
+                                                        std::chrono::seconds(1));
+    for (;;) {
+        co_await runtime::sleep_for(period);
+        std::int64_t now = coarse_now_ns();
+        std::lock_guard lock(s->registry_lock);
+        s->registry.for_each([now](connection_entry& e) {
+            if (e.read_deadline.load(std::memory_order_relaxed) > now) return;
+            if (e.timed_out.exchange(true)) return;
+            ::shutdown(e.fd, SHUT_RD);
+        });
     }
 }
 
@@ -83,6 +113,10 @@ server::server(router routes, server_config config) : state_(new detail::server_
         res.set_body("not found\n");
         co_return;
     };
+    state_->options = [](request&, response& res) -> runtime::task<void> {
+        res.set_status(204);
+        co_return;
+    };
     state_->method_not_allowed = [](request&, response& res) -> runtime::task<void> {
         res.set_status(405);
         res.set_body("method not allowed\n");
@@ -119,6 +153,8 @@ runtime::task<void> server::run() {
     listen();
     detail::server_state& s = *state_;
     runtime::task_group connections;
+    runtime::task_group sweep;
+    sweep.spawn(detail::expire_connections, &s);
     {
         runtime::task_group acceptors;
         for (runtime::tcp_listener& l : s.listeners) {
@@ -152,6 +188,11 @@ runtime::task<void> server::run() {
         connections.cancel();
     }
     co_await connections.wait();
+    sweep.cancel();
+    try {
+        co_await sweep.wait();
+    } catch (const runtime::cancelled_error&) {
+    }
 }
 
 }  // namespace rivet::http

@@ -34,6 +34,43 @@ bool decode_into(std::string_view text, bool plus_is_space, bool strict, std::st
     return true;
 }
 
+// RFC 3986 5.2.4: "/a/./b/../c" -> "/a/c"; a dot segment at the end leaves
+// a trailing slash ("/a/b/.." -> "/a/"); ".." above the root stays at the
+// root. `path` starts with '/'.
+std::string remove_dot_segments(std::string_view path) {
+    std::string out;
+    out.reserve(path.size());
+    for (std::size_t at = 1;;) {
+        std::size_t end = path.find('/', at);
+        if (end == std::string_view::npos) end = path.size();
+        std::string_view segment = path.substr(at, end - at);
+        bool dots = segment == "." || segment == "..";
+        if (segment == "..") {
+            std::size_t cut = out.rfind('/');
+            if (cut != std::string::npos) out.resize(cut);
+        } else if (!dots) {
+            out.push_back('/');
+            out.append(segment);
+        }
+        if (end == path.size()) {
+            if (dots) out.push_back('/');
+            break;
+        }
+        at = end + 1;
+    }
+    return out.empty() ? std::string("/") : out;
+}
+
+bool has_dot_segment(std::string_view path) noexcept {
+    for (std::size_t at = path.find("/."); at != std::string_view::npos;
+         at = path.find("/.", at + 1)) {
+        std::string_view rest = path.substr(at + 2);
+        if (rest.empty() || rest[0] == '/') return true;
+        if (rest[0] == '.' && (rest.size() == 1 || rest[1] == '/')) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 bool split_target(std::string_view target, target_parts& out) noexcept {
@@ -66,9 +103,13 @@ bool split_target(std::string_view target, target_parts& out) noexcept {
 }
 
 std::string_view decode_path(std::string_view path, std::string& scratch) {
-    if (path.find('%') == std::string_view::npos) return path;
-    scratch.clear();
-    if (!decode_into(path, false, true, scratch) || scratch.empty()) return {};
+    if (path.find('%') != std::string_view::npos) {
+        scratch.clear();
+        if (!decode_into(path, false, true, scratch) || scratch.empty()) return {};
+        path = scratch;
+    }
+    if (!path.starts_with('/') || !has_dot_segment(path)) return path;
+    scratch = remove_dot_segments(path);  // built apart, then assigned: `path` may view scratch
     return scratch;
 }
 

@@ -19,9 +19,11 @@ struct target_parts {
 /// authority is dropped) and asterisk-form ("*"). False for anything else.
 bool split_target(std::string_view target, target_parts& out) noexcept;
 
-/// Decodes %XX escapes in `path`. Returns the decoded path: `path` itself
-/// when it holds no '%', else a view of `scratch`. Returns an empty view for
-/// a malformed escape or an encoded NUL (the caller answers 400).
+/// Decodes %XX escapes in `path`, then removes dot segments ("/a/../b" is
+/// "/b", also when the dots were escaped: routes and file handlers never
+/// see a ".." segment). Returns the result: `path` itself when neither
+/// changed it, else a view of `scratch`. Returns an empty view for a
+/// malformed escape or an encoded NUL (the caller answers 400).
 std::string_view decode_path(std::string_view path, std::string& scratch);
 
 using query_pair = query_param;

@@ -38,6 +38,19 @@ TEST(target, path_escapes_are_decoded_and_plus_kept) {
     EXPECT_EQ(decode_path("/a%20b/c+d/%C3%A9", scratch), "/a b/c+d/\xC3\xA9");
 }
 
+TEST(target, dot_segments_are_removed_after_decoding) {
+    std::string scratch;
+    EXPECT_EQ(decode_path("/a/./b/../c", scratch), "/a/c");
+    EXPECT_EQ(decode_path("/files/%2e%2e/%2E%2E/etc/passwd", scratch), "/etc/passwd");
+    EXPECT_EQ(decode_path("/a/b/..", scratch), "/a/");
+    EXPECT_EQ(decode_path("/a/b/.", scratch), "/a/b/");
+    EXPECT_EQ(decode_path("/..", scratch), "/");
+    EXPECT_EQ(decode_path("/../../x", scratch), "/x");
+    EXPECT_EQ(decode_path("/a/..b/.c/...", scratch), "/a/..b/.c/...");  // not dot segments
+    std::string_view plain = "/.well-known/x";
+    EXPECT_EQ(decode_path(plain, scratch).data(), plain.data());
+}
+
 TEST(target, malformed_or_nul_escapes_are_refused) {
     std::string scratch;
     EXPECT_TRUE(decode_path("/a%2", scratch).empty());

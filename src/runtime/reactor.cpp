@@ -12,6 +12,12 @@ namespace {
 
 constexpr int max_events = 256;
 
+// The reactor whose poll() runs on this thread, if any. A task woken by that
+// poll is queued on this very worker, and the scheduler, which still counts
+// the worker as parked, asks it to unpark: the eventfd write (and the read
+// and extra epoll_wait that drain it) would wake a thread that is awake.
+thread_local const reactor* polling_here = nullptr;
+
 [[noreturn]] void throw_errno(const char* what) {
     throw std::system_error(errno, std::generic_category(), what);
 }
@@ -104,6 +110,7 @@ int reactor::poll(int timeout_ms) noexcept {
     free_released();
     epoll_event events[max_events];
     int n = ::epoll_wait(epoll_fd_, events, max_events, timeout_ms);
+    polling_here = this;
     int woken = 0;
     for (int i = 0; i < n; ++i) {
         auto* s = static_cast<io_source*>(events[i].data.ptr);
@@ -120,10 +127,12 @@ int reactor::poll(int timeout_ms) noexcept {
         if (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) woken += signal(*s, s->read);
         if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)) woken += signal(*s, s->write);
     }
+    polling_here = nullptr;
     return woken;
 }
 
 void reactor::unpark() noexcept {
+    if (polling_here == this) return;
     std::uint64_t one = 1;
     [[maybe_unused]] auto r = ::write(event_fd_, &one, sizeof one);
 }

@@ -66,7 +66,9 @@ public:
     /// wait, with no source registered, returns at once without a syscall:
     /// a busy worker with no sockets pays nothing for its periodic I/O check.
     int poll(int timeout_ms) noexcept;
-    /// Wakes a poll in progress on another thread (or makes the next one return at once).
+    /// Wakes a poll in progress on another thread (or makes the next one return
+    /// at once). Called from inside this reactor's poll (a task it woke), it
+    /// does nothing: the polling thread is awake.
     void unpark() noexcept;
 
 private:

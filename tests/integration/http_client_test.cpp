@@ -62,6 +62,15 @@ TEST(http_clients, curl_head_gets_the_get_headers_without_a_body) {
     EXPECT_NE(out.find("Content-Length: 27"), std::string::npos) << out;
 }
 
+TEST(http_clients, curl_options_gets_204_with_allow_and_dot_segments_are_removed) {
+    test_server s(test_routes());
+    std::string out = run("curl -si -X OPTIONS " + s.url("/json"));
+    EXPECT_NE(out.find("HTTP/1.1 204 No Content"), std::string::npos) << out;
+    EXPECT_NE(out.find("Allow: GET, HEAD, OPTIONS"), std::string::npos) << out;
+    // --path-as-is: curl would remove the dots itself.
+    EXPECT_EQ(run("curl -s --path-as-is " + s.url("/nope/%2e%2e/plaintext")), "Hello, World!");
+}
+
 // Python's http.client: keep-alive over one connection, a chunked request
 // body, JSON echo, a 404, a 405 with Allow, a 500 that leaves the
 // connection usable, and a client-side Connection: close.
@@ -96,7 +105,7 @@ print(json.dumps(out))
     EXPECT_EQ(out,
               "[[200, \"Hello, World!\"], [200, \"{\\\"id\\\":12345,\\\"name\\\":\\\"test_item\\\","
               "\\\"tags\\\":[\\\"a\\\"]}\"], [200, \"abcdef\"], [400, true], [404], [405, \"GET, "
-              "HEAD\"], [500, \"internal server error\\n\"], [200, \"user caf\\u00e9\"], "
+              "HEAD, OPTIONS\"], [500, \"internal server error\\n\"], [200, \"user caf\\u00e9\"], "
               "[\"same-socket\", true], [200, \"close\"]]\n");
 }
 
@@ -133,6 +142,21 @@ TEST(http_clients, unread_body_is_discarded_and_the_connection_kept) {
     std::string out = c.read_all();
     EXPECT_EQ(count(out, "HTTP/1.1 200 OK"), 2) << out;
     EXPECT_NE(out.find("Hello, World!"), std::string::npos) << out;
+}
+
+TEST(http_clients, large_body_then_a_pipelined_request_arrive_whole_and_in_order) {
+    test_server s(test_routes());
+    raw_client c(s.port());
+    std::string body(200'000, 'x');
+    for (std::size_t i = 0; i < body.size(); i += 1000) body[i] = static_cast<char>('a' + i % 26);
+    c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n\r\n" + body + "GET /plaintext HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::string out = c.read_all();
+    std::size_t at = out.find("\r\n\r\n");
+    ASSERT_NE(at, std::string::npos) << out.substr(0, 200);
+    EXPECT_NE(out.find("Content-Length: 200000"), std::string::npos) << out.substr(0, at);
+    EXPECT_EQ(out.substr(at + 4, body.size()), body);
+    EXPECT_TRUE(out.ends_with("Hello, World!")) << out.substr(out.size() - 200);
 }
 
 }  // namespace

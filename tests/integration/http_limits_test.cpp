@@ -1,6 +1,7 @@
 // Limits, timeouts, slow clients, and the corpus of malformed and smuggling
 // requests: each gets its status and the connection closes.
 #include <gtest/gtest.h>
+#include <poll.h>
 
 #include <filesystem>
 #include <fstream>
@@ -112,6 +113,26 @@ TEST(http_limits, slowloris_head_gets_408_while_others_are_served) {
         EXPECT_TRUE(closed);
     }
     EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
+TEST(http_limits, trickling_does_not_extend_the_head_deadline) {
+    server_config config = test_server::quiet();
+    config.header_timeout = 300ms;
+    test_server s(test_routes(), config);
+    raw_client c(s.port());
+    auto start = std::chrono::steady_clock::now();
+    c.send("GET /plaintext HTTP/1.1\r\n");
+    // A byte every 50 ms until the server answers (or 3 s): a timeout that
+    // each read restarted would never expire while the bytes keep coming.
+    pollfd answer{c.fd(), POLLIN, 0};
+    while (::poll(&answer, 1, 50) == 0 && std::chrono::steady_clock::now() - start < 3s) {
+        c.send("a");
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+    bool closed = false;
+    std::string out = c.read_all(&closed);
+    EXPECT_TRUE(out.starts_with("HTTP/1.1 408")) << out;
+    EXPECT_TRUE(closed);
 }
 
 TEST(http_limits, slow_body_gets_408) {

@@ -60,7 +60,8 @@ private:
     json_writer& integer(std::int64_t i);
     json_writer& unsigned_integer(std::uint64_t i);
     void separate();
-    void escaped(std::string_view text);
+    /// Appends `text` quoted and escaped, then `then` unless it is '\0'.
+    void escaped(std::string_view text, char then = '\0');
 
     std::string* out_;
     std::uint64_t has_items_ = 0;  // bit n: level n already holds an item (so needs a comma)

@@ -12,11 +12,15 @@
 // most specific path has no handler for the method, a less specific one that
 // has is used; if none has, the answer is 405 with an Allow header naming
 // the methods of the most specific match; if no pattern matches, 404. HEAD
-// is answered by the GET handler (without the body) unless HEAD has its own.
+// is answered by the GET handler (without the body) unless HEAD has its own;
+// OPTIONS, unless it has its own, by the server: 204 with the Allow header
+// (which always lists OPTIONS).
 //
 // Routes are kept in a radix tree (static text compressed by common
-// prefixes, children indexed by their first byte). Matching allocates
-// nothing: captures are views (see path_params). Registering a route that
+// prefixes, children indexed by their first byte), flattened into compact
+// arrays for matching by the first match after a registration. Matching
+// allocates nothing (beyond that first build): captures are views (see
+// path_params). Registering a route that
 // cannot coexist with an existing one throws route_conflict naming both:
 // the same method and pattern twice, or two parameter (or wildcard) names at
 // the same place ("/a/:id" and "/a/:name").
@@ -53,7 +57,8 @@ struct route {
 
 namespace detail {
 struct route_node;
-}
+class lazy_route_table;
+}  // namespace detail
 
 /// The outcome of router::match.
 struct route_match {
@@ -121,7 +126,8 @@ public:
     [[nodiscard]] route_group group(std::string_view prefix, std::vector<middleware> chain = {});
 
     /// Finds the route for `m` and `path` (decoded); fills `params`.
-    /// Allocates nothing.
+    /// Allocates nothing, except that the first match after a registration
+    /// builds the matching table (and terminates if that runs out of memory).
     [[nodiscard]] route_match match(method m, std::string_view path,
                                     path_params& params) const noexcept;
 
@@ -132,7 +138,8 @@ private:
     friend class route_group;
     void insert(method m, std::string_view pattern, handler fn, std::vector<middleware> chain);
 
-    std::unique_ptr<detail::route_node> root_;
+    std::unique_ptr<detail::route_node> root_;         // where routes are registered
+    std::unique_ptr<detail::lazy_route_table> table_;  // what matches walk
     std::vector<std::unique_ptr<route>> routes_;
 };
 
