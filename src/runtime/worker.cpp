@@ -17,16 +17,14 @@ namespace rivet::runtime::detail {
 namespace {
 
 thread_local worker* this_worker = nullptr;
-thread_local task_core* this_task = nullptr;
 
 }  // namespace
 
+constinit thread_local task_core* running_task = nullptr;
 constinit thread_local unsigned run_budget = 0;
 
-task_core* current_task() noexcept { return this_task; }
-
 scheduler* current_scheduler() noexcept {
-    if (this_task) return &owner_of(*this_task);
+    if (running_task) return &owner_of(*running_task);
     return this_worker ? &this_worker->owner() : nullptr;
 }
 
@@ -227,12 +225,12 @@ void worker::run_first(task_core* t) noexcept {
 }
 
 bool worker::resume(task_core* t) noexcept {
-    this_task = t;
+    running_task = t;
     run_budget = budget_per_run;
     // The coroutine is created on the first run; a failure to create it ends the task.
     bool started = t->root || t->vtbl->start(t);
     if (started) t->resume_point.resume();
-    this_task = nullptr;
+    running_task = nullptr;
     if (owner_.config().detect_stalls) running_name.store(nullptr, std::memory_order_relaxed);
     return !started || t->root.done();
 }
