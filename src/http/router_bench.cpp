@@ -30,14 +30,8 @@ handler noop() {
     return [](request&, response&) -> rivet::runtime::task<void> { co_return; };
 }
 
-void match_static(benchmark::State& state) {
-    auto n = static_cast<int>(state.range(0));
-    router r;
-    std::vector<std::string> paths;
-    for (int i = 0; i < n; ++i) {
-        paths.push_back("/api/v1/resource" + std::to_string(i) + "/items");
-        r.get(paths.back(), noop());
-    }
+// Matches `paths` in turn (stride 7) for as long as the benchmark runs.
+void match_each(benchmark::State& state, router& r, const std::vector<std::string>& paths) {
     std::string storage;
     std::vector<std::string_view> views = pack(paths, storage);
     path_params params;
@@ -50,6 +44,17 @@ void match_static(benchmark::State& state) {
     }
 }
 
+void match_static(benchmark::State& state) {
+    auto n = static_cast<int>(state.range(0));
+    router r;
+    std::vector<std::string> paths;
+    for (int i = 0; i < n; ++i) {
+        paths.push_back("/api/v1/resource" + std::to_string(i) + "/items");
+        r.get(paths.back(), noop());
+    }
+    match_each(state, r, paths);
+}
+
 void match_param(benchmark::State& state) {
     auto n = static_cast<int>(state.range(0));
     router r;
@@ -58,16 +63,7 @@ void match_param(benchmark::State& state) {
         r.get("/api/v1/resource" + std::to_string(i) + "/:id/items/:item", noop());
         paths.push_back("/api/v1/resource" + std::to_string(i) + "/12345/items/abc");
     }
-    std::string storage;
-    std::vector<std::string_view> views = pack(paths, storage);
-    path_params params;
-    std::size_t i = 0;
-    for (auto _ : state) {
-        auto m = r.match(method::get, views[i], params);
-        benchmark::DoNotOptimize(m);
-        i += 7;  // not `% size`: a division on the loop's critical path costs as much as a match
-        if (i >= views.size()) i -= views.size();
-    }
+    match_each(state, r, paths);
 }
 
 }  // namespace
