@@ -3,18 +3,10 @@
 
 #include "frame_pool.hpp"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define RIVET_FRAME_CACHE 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RIVET_FRAME_CACHE 0
-#endif
-#endif
-#ifndef RIVET_FRAME_CACHE
-#define RIVET_FRAME_CACHE 1
-#endif
-
 namespace rivet::runtime::detail {
+
+constinit thread_local frame_magazines* thread_frame_magazines = nullptr;
+
 namespace {
 
 // Never destroyed: a frame may be freed by a static destructor, or by a
@@ -33,9 +25,13 @@ constinit thread_local bool cache_gone = false;
 
 struct thread_frames {
     frame_cache cache{shared_depot()};
-    thread_frames() noexcept { this_cache = &cache; }
+    thread_frames() noexcept {
+        this_cache = &cache;
+        thread_frame_magazines = cache.magazines();
+    }
     ~thread_frames() {  // runs before `cache` is destroyed
         this_cache = nullptr;
+        thread_frame_magazines = nullptr;
         cache_gone = true;
     }
 };
@@ -51,7 +47,7 @@ frame_cache* thread_cache() noexcept { return this_cache != nullptr ? this_cache
 
 }  // namespace
 
-void* allocate_frame(std::size_t size) {
+void* allocate_frame_slow(std::size_t size) {
     if constexpr (RIVET_FRAME_CACHE) {
         if (size <= frame_depot::max_block) {
             if (frame_cache* c = thread_cache()) return c->allocate(size);
@@ -62,7 +58,7 @@ void* allocate_frame(std::size_t size) {
     return ::operator new(size);
 }
 
-void deallocate_frame(void* frame, std::size_t size) noexcept {
+void deallocate_frame_slow(void* frame, std::size_t size) noexcept {
     if constexpr (RIVET_FRAME_CACHE) {
         if (size <= frame_depot::max_block) {
             if (frame_cache* c = thread_cache()) {

@@ -75,7 +75,7 @@ void frame_depot::put_run(std::byte* begin, std::byte* end) noexcept {
 
 frame_cache::~frame_cache() {
     for (std::size_t cls = 0; cls < frame_depot::class_count; ++cls) {
-        magazines& m = classes_[cls];
+        frame_magazines& m = classes_[cls];
         if (m.loaded.count != 0) depot_.put_blocks(cls, m.loaded);
         if (m.spare.count != 0) depot_.put_full(cls, m.spare);
     }
@@ -83,7 +83,7 @@ frame_cache::~frame_cache() {
 }
 
 void* frame_cache::refill_and_allocate(std::size_t cls) {
-    magazines& m = classes_[cls];
+    frame_magazines& m = classes_[cls];
     if (m.spare.count != 0) {
         std::swap(m.loaded, m.spare);
         return m.loaded.pop();
@@ -104,7 +104,7 @@ void* frame_cache::refill_and_allocate(std::size_t cls) {
 }
 
 void frame_cache::make_room_and_deallocate(std::size_t cls, void* block) noexcept {
-    magazines& m = classes_[cls];
+    frame_magazines& m = classes_[cls];
     if (m.spare.count != 0) depot_.put_full(cls, m.spare);
     m.spare = std::exchange(m.loaded, {});
     m.loaded.push(block);

@@ -25,55 +25,23 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <rivet/runtime/detail/frame_allocator.hpp>
 #include <vector>
 
 namespace rivet::runtime::detail {
 
-/// A LIFO list of free blocks of one size class, linked through their first word.
-struct free_list {
-    void* head = nullptr;
-    std::uint32_t count = 0;
-
-    void push(void* block) noexcept {
-        *static_cast<void**>(block) = head;
-        head = block;
-        ++count;
-    }
-    void* pop() noexcept {
-        void* block = head;
-        head = *static_cast<void**>(block);
-        --count;
-        return block;
-    }
-};
-
 /// Shared by every frame_cache: owns the chunks, and the magazines that
 /// caches gave back. Thread-safe. Blocks must not outlive their depot.
-class frame_depot {
+class frame_depot : public frame_classes {
 public:
-    static constexpr std::size_t granule = 16;  // malloc's alignment, enough for a frame
-    static constexpr std::size_t max_block = 2048;
-    static constexpr std::size_t class_count = max_block / granule;
-    static constexpr std::size_t magazine_bytes = 64 << 10;
     static constexpr std::size_t run_bytes = 64 << 10;
     static constexpr std::size_t chunk_bytes = 2 << 20;
-
-    static constexpr std::size_t class_of(std::size_t size) noexcept {
-        return size == 0 ? 0 : (size - 1) / granule;
-    }
-    static constexpr std::size_t block_size(std::size_t cls) noexcept {
-        return (cls + 1) * granule;
-    }
 
     frame_depot() = default;
     frame_depot(const frame_depot&) = delete;
     frame_depot& operator=(const frame_depot&) = delete;
     /// Frees the chunks: every block is gone with them.
     ~frame_depot();
-
-    static constexpr std::uint32_t magazine_capacity(std::size_t cls) noexcept {
-        return capacities_[cls];  // a table: freeing must not divide
-    }
 
     /// Keeps a full magazine of class `cls` for other caches.
     void put_full(std::size_t cls, free_list magazine) noexcept;
@@ -90,14 +58,6 @@ public:
     void put_run(std::byte* begin, std::byte* end) noexcept;
 
 private:
-    static constexpr std::array<std::uint32_t, class_count> capacities_ = [] {
-        std::array<std::uint32_t, class_count> c{};
-        for (std::size_t i = 0; i < class_count; ++i) {
-            c[i] = static_cast<std::uint32_t>(magazine_bytes / ((i + 1) * granule));
-        }
-        return c;
-    }();
-
     // Kept in the memory they describe, so that giving back never allocates:
     // a full magazine's first block links to the next magazine (its second
     // word; every block has two), a leftover run's first bytes say where it
@@ -149,17 +109,16 @@ public:
         make_room_and_deallocate(cls, block);
     }
 
-private:
-    struct magazines {
-        free_list loaded;  // allocated from and freed to
-        free_list spare;   // empty or full
-    };
+    /// The magazines by class, for allocate_frame's inline fast path, which
+    /// does what allocate and deallocate do when they need no depot.
+    frame_magazines* magazines() noexcept { return classes_.data(); }
 
     void* refill_and_allocate(std::size_t cls);
     void make_room_and_deallocate(std::size_t cls, void* block) noexcept;
 
+private:
     frame_depot& depot_;
-    std::array<magazines, frame_depot::class_count> classes_{};
+    std::array<frame_magazines, frame_depot::class_count> classes_{};
     std::byte* run_next_ = nullptr;
     std::byte* run_end_ = nullptr;
 };

@@ -33,6 +33,16 @@ public:
         return true;
     }
 
+    /// Owner only: appends a chain of tasks linked through task_core::next
+    /// and publishes them at once. The queue must have room for all of them.
+    void push_chain(task_core* first) noexcept {
+        std::uint32_t tail = tail_.load(std::memory_order_relaxed);
+        for (task_core* t = first; t != nullptr; t = t->next) {
+            slots_[tail++ % capacity].store(t, std::memory_order_relaxed);
+        }
+        tail_.store(tail, std::memory_order_release);
+    }
+
     /// Owner only, when full: removes the oldest half as a chain linked through
     /// task_core::next; returns how many were taken (0 if a thief made room).
     std::uint32_t take_half_for_overflow(task_core*& first, task_core*& last) noexcept {

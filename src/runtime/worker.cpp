@@ -77,6 +77,7 @@ void schedule(task_core* t) noexcept {
 worker::worker(scheduler& owner, unsigned index)
     : owner_(owner),
       index_(index),
+      detect_stalls_(owner.config().detect_stalls),
       steal_seed_(index * 2654435761u + 1),
       registry_(
           owner, [](void* self) { static_cast<worker*>(self)->unpark(); }, this) {}
@@ -142,13 +143,12 @@ task_core* worker::take_injected() noexcept {
     // A batch at a time (Go's globrunqget): a burst spawned from outside, or
     // a local queue's overflow, costs one lock per batch rather than per
     // task. Half the local queue at most, leaving room for what the batch spawns.
-    task_core* t = owner_.injected().pop_chain(run_queue::capacity / 2);
+    // The rest of the batch goes to the local queue in one publication; it
+    // fits, since thieves only ever make room.
+    std::uint32_t room = run_queue::capacity - queue_.size();
+    task_core* t = owner_.injected().pop_chain(std::min(run_queue::capacity / 2, room + 1));
     if (t == nullptr) return nullptr;
-    for (task_core* rest = t->next; rest != nullptr;) {
-        task_core* next = rest->next;
-        push_back(rest);
-        rest = next;
-    }
+    if (t->next != nullptr) queue_.push_chain(t->next);
     t->next = nullptr;
     return t;
 }
@@ -192,7 +192,7 @@ void worker::run_task(task_core* t) noexcept {
     std::uint64_t st = t->state.load(std::memory_order_acquire);
     t->state.store(((st & ~(task_core::seq_one - 1)) + task_core::seq_one) | task_core::running,
                    std::memory_order_release);
-    if (owner_.config().detect_stalls) {
+    if (detect_stalls_) {
         running_name.store(t->name, std::memory_order_relaxed);
         bump(runs);
     }
@@ -231,7 +231,7 @@ bool worker::resume(task_core* t) noexcept {
     bool started = t->root || t->vtbl->start(t);
     if (started) t->resume_point.resume();
     running_task = nullptr;
-    if (owner_.config().detect_stalls) running_name.store(nullptr, std::memory_order_relaxed);
+    if (detect_stalls_) running_name.store(nullptr, std::memory_order_relaxed);
     return !started || t->root.done();
 }
 
@@ -274,7 +274,7 @@ void worker::complete_task(task_core* t) noexcept {
         notify_blocking = t->blocking_joiner;
         detached = t->detached;
     }
-    if (detached) report_detached_failure(t);
+    if (detached && t->vtbl->error(t)) report_detached_failure(t);
     // Still holding the scheduler's reference, so the core outlives the notify.
     if (notify_blocking) t->complete.notify_all();
     if (!t->linked) {

@@ -108,6 +108,7 @@ private:
 
     scheduler& owner_;
     unsigned index_;
+    bool detect_stalls_;  // the scheduler's setting, read at every run
     run_queue queue_;
     std::atomic<task_core*> lifo_{nullptr};
     std::atomic<bool> parked_{false};

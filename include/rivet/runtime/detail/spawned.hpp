@@ -34,7 +34,10 @@ struct task_result {
     std::optional<T> value;
 
     void take_from(task_promise<T>& promise) noexcept {
-        if ((error = promise.exception())) return;
+        if (auto* e = std::get_if<2>(&promise.result)) {
+            error = std::move(*e);
+            return;
+        }
         try {
             value.emplace(promise.take_result());
         } catch (...) {
@@ -51,7 +54,7 @@ template <>
 struct task_result<void> {
     std::exception_ptr error;
 
-    void take_from(task_promise<void>& promise) noexcept { error = promise.exception(); }
+    void take_from(task_promise<void>& promise) noexcept { error = std::move(promise.error); }
     void take() const {
         if (error) std::rethrow_exception(error);
     }
