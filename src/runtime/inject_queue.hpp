@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <mutex>
 #include <rivet/runtime/detail/task_core.hpp>
+#include <utility>
 
 namespace rivet::runtime::detail {
 
@@ -29,26 +30,55 @@ public:
         size_.store(size_.load(std::memory_order_relaxed) + n, std::memory_order_release);
     }
 
-    task_core* pop() noexcept { return pop_chain(1); }
+    /// Removes the task at the front, or returns null when empty.
+    task_core* pop() noexcept {
+        if (empty()) return nullptr;
+        std::lock_guard lock(mutex_);
+        task_core* t = head_;
+        if (t == nullptr) return nullptr;
+        head_ = t->next;
+        if (head_ == nullptr) tail_ = nullptr;
+        t->next = nullptr;
+        size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_release);
+        return t;
+    }
 
     /// Removes up to `max` tasks from the front (at least one unless empty)
     /// as a chain linked through task_core::next; returns its first task.
-    /// Takes the lock once for the lot.
-    task_core* pop_chain(std::size_t max) noexcept {
+    /// `gave_back` is set when tasks beyond `max` were taken and put back:
+    /// other workers may have found the queue empty in between.
+    ///
+    /// Finding where to cut walks the chain through tasks that are likely
+    /// cold, so it happens outside the lock: the whole queue is taken in one
+    /// short critical section and what is left over goes back to the front
+    /// in another. Walking under the lock made a spawning worker sleep on it.
+    task_core* pop_chain(std::size_t max, bool& gave_back) noexcept {
+        gave_back = false;
         if (empty()) return nullptr;
-        std::lock_guard lock(mutex_);
-        task_core* first = head_;
-        if (first == nullptr) return nullptr;
-        std::size_t n = 1;
-        task_core* last = first;
-        while (n < max && last->next != nullptr) {
-            last = last->next;
-            ++n;
+        task_core* first;
+        task_core* last;
+        std::size_t n;
+        {
+            std::lock_guard lock(mutex_);
+            first = std::exchange(head_, nullptr);
+            if (first == nullptr) return nullptr;
+            last = std::exchange(tail_, nullptr);
+            n = size_.load(std::memory_order_relaxed);
+            size_.store(0, std::memory_order_release);
         }
-        head_ = last->next;
-        if (head_ == nullptr) tail_ = nullptr;
-        last->next = nullptr;
-        size_.store(size_.load(std::memory_order_relaxed) - n, std::memory_order_release);
+        if (n <= max) return first;
+        task_core* cut = first;
+        for (std::size_t i = 1; i < max; ++i) cut = cut->next;
+        task_core* rest = std::exchange(cut->next, nullptr);
+        {
+            // Pushed before anything pushed meanwhile: FIFO order holds.
+            std::lock_guard lock(mutex_);
+            last->next = head_;
+            if (head_ == nullptr) tail_ = last;
+            head_ = rest;
+            size_.store(size_.load(std::memory_order_relaxed) + n - max, std::memory_order_release);
+        }
+        gave_back = true;
         return first;
     }
 

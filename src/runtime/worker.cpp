@@ -146,8 +146,11 @@ task_core* worker::take_injected() noexcept {
     // The rest of the batch goes to the local queue in one publication; it
     // fits, since thieves only ever make room.
     std::uint32_t room = run_queue::capacity - queue_.size();
-    task_core* t = owner_.injected().pop_chain(std::min(run_queue::capacity / 2, room + 1));
+    bool gave_back;
+    task_core* t =
+        owner_.injected().pop_chain(std::min(run_queue::capacity / 2, room + 1), gave_back);
     if (t == nullptr) return nullptr;
+    if (gave_back) owner_.notify_one(/*strict=*/true);
     if (t->next != nullptr) queue_.push_chain(t->next);
     t->next = nullptr;
     return t;
