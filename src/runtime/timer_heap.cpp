@@ -1,9 +1,11 @@
 #include "timer_heap.hpp"
 
+#include <mutex>
+
 namespace rivet::runtime::detail {
 
 void timer_heap::arm(timer_entry& e) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(lock_);
     e.heap = this;
     heap_.push_back(&e);
     e.index = heap_.size() - 1;
@@ -11,14 +13,14 @@ void timer_heap::arm(timer_entry& e) {
 }
 
 bool timer_heap::disarm(timer_entry& e) noexcept {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(lock_);
     if (e.index == timer_entry::not_armed) return false;
     remove_at(e.index);
     return true;
 }
 
 std::size_t timer_heap::fire_expired(clock::time_point now) noexcept {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(lock_);
     std::size_t fired = 0;
     while (!heap_.empty() && heap_.front()->deadline <= now) {
         timer_entry* e = heap_.front();
@@ -30,13 +32,13 @@ std::size_t timer_heap::fire_expired(clock::time_point now) noexcept {
 }
 
 std::optional<clock::time_point> timer_heap::next_deadline() noexcept {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(lock_);
     if (heap_.empty()) return std::nullopt;
     return heap_.front()->deadline;
 }
 
 std::size_t timer_heap::size() noexcept {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(lock_);
     return heap_.size();
 }
 
