@@ -68,6 +68,7 @@ void route_table::fill(std::uint32_t at, const route_node& from, const std::stri
         std::uint32_t child = append_node();
         nodes_[at].param = child;
         fill(child, *from.param_child, nullptr);
+        nodes_[at].param_tail = compile_tail(child);
     }
     if (from.wildcard_child) {
         std::uint32_t child = append_node();
@@ -75,7 +76,49 @@ void route_table::fill(std::uint32_t at, const route_node& from, const std::stri
         fill(child, *from.wildcard_child, nullptr);
     }
     if (path != nullptr && (from.param_child || from.wildcard_child)) {
-        anchors_.insert(here, nodes_[at].param | std::uint64_t{nodes_[at].wildcard} << 32);
+        const node& n = nodes_[at];
+        const std::uint32_t param = n.param_tail != 0 ? has_tail | n.param_tail : n.param;
+        anchors_.insert(here, param | std::uint64_t{n.wildcard} << 32);
+    }
+}
+
+std::uint32_t route_table::compile_tail(std::uint32_t param) {
+    constexpr std::uint32_t max_length = 0xFFFFFF;  // a record's length field
+    for (std::uint32_t at = param;;) {
+        const node& n = nodes_[at];
+        const std::uint32_t next =
+            n.child_count + (n.param != 0 ? 1 : 0) + (n.wildcard != 0 ? 1 : 0);
+        if (n.text_length > max_length) return 0;
+        if (n.leaf != 0) {
+            if (next != 0) return 0;
+            break;
+        }
+        if (next != 1) return 0;
+        at = n.child_count != 0 ? n.children : n.param != 0 ? n.param : n.wildcard;
+    }
+    if (tails_.size() >= has_tail - 1) return 0;
+    const auto tail = static_cast<std::uint32_t>(tails_.size() + 1);
+    auto record = [&](tail_kind kind, std::uint32_t length, std::uint32_t offset) {
+        tails_.push_back(kind | std::uint64_t{length} << 8 | std::uint64_t{offset} << 32);
+    };
+    tail_kind kind = tail_param;
+    for (std::uint32_t at = param;;) {
+        const node& n = nodes_[at];
+        record(kind, n.text_length, n.text);
+        if (kind == tail_static) {
+            for (std::uint32_t k = 0; k < n.text_length; k += 8) {
+                std::uint64_t word = 0;
+                text_.copy(reinterpret_cast<char*>(&word),
+                           std::min<std::uint32_t>(8, n.text_length - k), n.text + k);
+                tails_.push_back(word);
+            }
+        }
+        if (n.leaf != 0) {
+            record(tail_end, 0, n.leaf);
+            return tail;
+        }
+        kind = n.child_count != 0 ? tail_static : n.param != 0 ? tail_param : tail_wildcard;
+        at = n.child_count != 0 ? n.children : n.param != 0 ? n.param : n.wildcard;
     }
 }
 
@@ -126,9 +169,12 @@ std::uint32_t route_table::static_child(const node& n, std::string_view rest,
 
 // A node's parameter child (a segment, never empty), then its wildcard
 // child (the rest, possibly empty), once its static child has led nowhere.
-const route* route_table::captures(std::uint32_t param, std::uint32_t wildcard,
+// `tail`: the parameter's subtree compiled, run instead of walked.
+const route* route_table::captures(std::uint32_t param, std::uint32_t tail, std::uint32_t wildcard,
                                    std::string_view rest, matcher& mt) const noexcept {
-    if (param != 0 && !rest.empty()) {
+    if (tail != 0) {
+        if (const route* r = run_tail(tail, rest, mt)) return r;
+    } else if (param != 0 && !rest.empty()) {
         const std::size_t length = segment_length(mt.path, rest.data(), rest.size());
         if (length > 0) {
             mt.params.push(text_of(nodes_[param]), rest.substr(0, length));
@@ -145,6 +191,44 @@ const route* route_table::captures(std::uint32_t param, std::uint32_t wildcard,
     return nullptr;
 }
 
+// The walk of a tail's subtree: nothing to choose, so no backtracking
+// within it; on failure the captures it pushed are undone.
+const route* route_table::run_tail(std::uint32_t tail, std::string_view rest,
+                                   matcher& mt) const noexcept {
+    const std::uint64_t* step = tails_.data() + (tail - 1);
+    const std::size_t depth = mt.params.size();
+    for (;;) {
+        const std::uint64_t record = *step++;
+        const auto length = static_cast<std::uint32_t>(record >> 8 & 0xFFFFFF);
+        const auto offset = static_cast<std::uint32_t>(record >> 32);
+        const auto kind = static_cast<tail_kind>(record & 0xFF);
+        if (kind == tail_param) {
+            const std::size_t n = segment_length(mt.path, rest.data(), rest.size());
+            if (n == 0) break;
+            mt.params.push({text_.data() + offset, length}, rest.substr(0, n));
+            rest.remove_prefix(n);
+        } else if (kind == tail_static) {
+            const char* text = reinterpret_cast<const char*>(step);
+            if (rest.size() < length ||
+                !equal_text(mt.path, rest.data(), rest.size(), text, length)) {
+                break;
+            }
+            rest.remove_prefix(length);
+            step += (length + 7) / 8;
+        } else if (kind == tail_wildcard) {
+            mt.params.push({text_.data() + offset, length}, rest);
+            rest = {};
+        } else {
+            if (rest.empty()) {
+                if (const route* r = pick(offset, mt)) return r;
+            }
+            break;
+        }
+    }
+    while (mt.params.size() > depth) mt.params.pop();
+    return nullptr;
+}
+
 // `rest` is the path after the node's own text. Tries, in order, the static
 // child, the parameter, the wildcard, undoing captures on the way back.
 // Where a node has no capture children there is nothing to come back to: it
@@ -155,7 +239,7 @@ const route* route_table::find(std::uint32_t at, std::string_view rest,
         const node& n = nodes_[at];
         if (rest.empty()) {
             if (const route* r = pick(n.leaf, mt)) return r;
-            return captures(0, n.wildcard, rest, mt);
+            return captures(0, 0, n.wildcard, rest, mt);
         }
         const std::uint32_t child = static_child(n, rest, mt.path);
         if (n.param == 0 && n.wildcard == 0) {
@@ -167,7 +251,7 @@ const route* route_table::find(std::uint32_t at, std::string_view rest,
         if (child != 0) {
             if (const route* r = find(child, rest.substr(nodes_[child].text_length), mt)) return r;
         }
-        return captures(n.param, n.wildcard, rest, mt);
+        return captures(n.param, n.param_tail, n.wildcard, rest, mt);
     }
 }
 
@@ -188,7 +272,9 @@ const route* route_table::find_from_anchors(std::string_view path, matcher& mt) 
             ends ^= std::uint64_t{1} << bit;
             const std::size_t length = base + static_cast<std::size_t>(bit) + 1;
             if (const std::uint64_t anchor = anchors_.find(path.substr(0, length))) {
-                if (const route* r = captures(static_cast<std::uint32_t>(anchor),
+                const auto param = static_cast<std::uint32_t>(anchor);
+                const std::uint32_t tail = (param & has_tail) != 0 ? param & ~has_tail : 0;
+                if (const route* r = captures(tail != 0 ? 0 : param, tail,
                                               static_cast<std::uint32_t>(anchor >> 32),
                                               path.substr(length), mt)) {
                     return r;

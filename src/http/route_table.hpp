@@ -62,10 +62,19 @@ private:
         std::uint32_t param;        // the parameter child, or 0
         std::uint32_t wildcard;     // the wildcard child, or 0
         std::uint32_t leaf;         // 1 + index in leaves_, or 0: no route ends here
+        std::uint32_t param_tail;   // the parameter child's subtree as a tail (below), or 0
         char firsts[inline_bytes];  // the first bytes of the first static children
         char head[inline_bytes];    // the first bytes of the text
     };
     struct matcher;
+    // A parameter's subtree that is one path to one leaf (":id/items/:item",
+    // the usual end of a route) is also compiled into a tail: a run of
+    // 8-byte records in tails_, each a kind, a length and an offset (a
+    // capture's name in text_, or a leaf), a static text's bytes following
+    // its record. A tail is one or two cache lines where the walk would read
+    // a node per step, and it runs as one loop without backtracking.
+    enum tail_kind : std::uint8_t { tail_param = 1, tail_static, tail_wildcard, tail_end };
+    static constexpr std::uint32_t has_tail = 0x80000000;  // in an anchor's parameter field
     // A leaf's routes by method: one cache line.
     struct alignas(64) leaf_routes {
         std::array<const route*, method_count> routes{};
@@ -75,14 +84,19 @@ private:
     /// when that is all static, else null.
     void fill(std::uint32_t at, const route_node& from, const std::string* path);
     std::uint32_t append_node();
+    /// The tail of the subtree under the parameter node `param` (1 + its
+    /// offset in tails_), or 0 when that subtree branches.
+    std::uint32_t compile_tail(std::uint32_t param);
     // Inlined where they are used: a match is a few dozen instructions a
     // step, and each call saved is a prologue and an epilogue (callgrind).
     [[gnu::always_inline]] inline std::uint32_t static_child(const node& n, std::string_view rest,
                                                              const char* begin) const noexcept;
     [[gnu::always_inline]] inline const route* pick(std::uint32_t leaf, matcher& mt) const noexcept;
-    [[gnu::always_inline]] inline const route* captures(std::uint32_t param, std::uint32_t wildcard,
+    [[gnu::always_inline]] inline const route* captures(std::uint32_t param, std::uint32_t tail,
+                                                        std::uint32_t wildcard,
                                                         std::string_view rest,
                                                         matcher& mt) const noexcept;
+    const route* run_tail(std::uint32_t tail, std::string_view rest, matcher& mt) const noexcept;
     [[gnu::always_inline]] inline const route* find_from_anchors(std::string_view path,
                                                                  matcher& mt) const noexcept;
     const route* find(std::uint32_t at, std::string_view rest, matcher& mt) const noexcept;
@@ -97,8 +111,10 @@ private:
     std::vector<leaf_routes> leaves_;
     std::vector<std::string_view> allow_;  // allow_[i]: leaves_[i]'s Allow header
     path_index statics_;                   // routes without captures by path: 1 + index in leaves_
+    std::vector<std::uint64_t> tails_;
     // Nodes with a capture child and a static path from the root, by that
-    // path (which ends in '/'): the parameter child | the wildcard child << 32.
+    // path (which ends in '/'): the parameter child (has_tail | its tail if
+    // it has one) | the wildcard child << 32.
     path_index anchors_;
     // An anchor's path is longer than path_index::length_window: matches
     // walk from the root (the anchors' lengths are not all known as bits).
