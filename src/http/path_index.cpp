@@ -9,7 +9,7 @@ void path_index::insert(std::string_view key, std::uint64_t value) {
     if (key.size() >= UINT32_MAX || keys_.size() + key.size() >= UINT32_MAX) {
         throw std::length_error("router: patterns too long");
     }
-    if (2 * (size_ + 1) > slots_.size()) {
+    if (4 * (size_ + 1) > slots_.size()) {
         std::vector<slot> old = std::move(slots_);
         slots_.assign(std::max<std::size_t>(8, 2 * old.size()), slot{});
         for (const slot& s : old) {

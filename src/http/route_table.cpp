@@ -82,6 +82,8 @@ void route_table::fill(std::uint32_t at, const route_node& from, const std::stri
     }
 }
 
+static_assert(sizeof(std::uintptr_t) == sizeof(std::uint64_t), "a tail holds routes as words");
+
 std::uint32_t route_table::compile_tail(std::uint32_t param) {
     constexpr std::uint32_t max_length = 0xFFFFFF;  // a record's length field
     for (std::uint32_t at = param;;) {
@@ -114,7 +116,17 @@ std::uint32_t route_table::compile_tail(std::uint32_t param) {
             }
         }
         if (n.leaf != 0) {
-            record(tail_end, 0, n.leaf);
+            // The routes follow the record, those of the methods in its mask
+            // only (a route has one or two): no other line to read.
+            const auto& routes = leaves_[n.leaf - 1].routes;
+            std::uint32_t mask = 0;
+            for (std::size_t k = 0; k < method_count; ++k) {
+                if (routes[k] != nullptr) mask |= 1U << k;
+            }
+            record(tail_end, mask, n.leaf);
+            for (const route* r : routes) {
+                if (r != nullptr) tails_.push_back(reinterpret_cast<std::uintptr_t>(r));
+            }
             return tail;
         }
         kind = n.child_count != 0 ? tail_static : n.param != 0 ? tail_param : tail_wildcard;
@@ -129,6 +141,23 @@ const route* route_table::pick(std::uint32_t leaf, matcher& mt) const noexcept {
     if (mt.m == method::head) {
         if (const route* r = routes[static_cast<std::size_t>(method::get)]) return r;
     }
+    if (mt.fallback == 0) mt.fallback = leaf;
+    return nullptr;
+}
+
+// pick for a tail's end: `mask` has bit k when method k has a route, whose
+// pointer is routes[the number of bits below k].
+const route* route_table::pick_in_tail(std::uint32_t mask, const std::uint64_t* routes,
+                                       std::uint32_t leaf, matcher& mt) const noexcept {
+    auto has = [&](method m) { return (mask >> static_cast<unsigned>(m) & 1) != 0; };
+    auto route_of = [&](method m) {
+        std::uint32_t below = mask & ((1U << static_cast<unsigned>(m)) - 1);
+        below = below - (below >> 1 & 0x55);  // bits counted without a popcnt instruction
+        below = (below & 0x33) + (below >> 2 & 0x33);
+        return reinterpret_cast<const route*>(routes[(below + (below >> 4)) & 0x0F]);
+    };
+    if (has(mt.m)) return route_of(mt.m);
+    if (mt.m == method::head && has(method::get)) return route_of(method::get);
     if (mt.fallback == 0) mt.fallback = leaf;
     return nullptr;
 }
@@ -220,7 +249,7 @@ const route* route_table::run_tail(std::uint32_t tail, std::string_view rest,
             rest = {};
         } else {
             if (rest.empty()) {
-                if (const route* r = pick(offset, mt)) return r;
+                if (const route* r = pick_in_tail(length, step, offset, mt)) return r;
             }
             break;
         }
@@ -261,7 +290,9 @@ const route* route_table::find(std::uint32_t at, std::string_view rest,
 // found as bits (its '/' bytes and anchors_'s lengths, 64 at a time, from
 // the end) and looked up.
 const route* route_table::find_from_anchors(std::string_view path, matcher& mt) const noexcept {
-    const std::size_t scanned = std::min(path.size(), anchors_.longest());
+    // Bytes past the longest anchor have no length bit: scanning them costs
+    // nothing but the scan stays on whole words where the path allows.
+    const std::size_t scanned = std::min(path.size(), (anchors_.longest() + 7) & ~std::size_t{7});
     for (std::size_t block = (scanned + 63) / 64; block-- > 0;) {
         const std::size_t base = 64 * block;
         std::uint64_t ends =

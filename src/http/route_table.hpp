@@ -70,9 +70,11 @@ private:
     // A parameter's subtree that is one path to one leaf (":id/items/:item",
     // the usual end of a route) is also compiled into a tail: a run of
     // 8-byte records in tails_, each a kind, a length and an offset (a
-    // capture's name in text_, or a leaf), a static text's bytes following
-    // its record. A tail is one or two cache lines where the walk would read
-    // a node per step, and it runs as one loop without backtracking.
+    // capture's name in text_), a static text's bytes following its record,
+    // and at the end the leaf (its number, for 405, and its methods as a
+    // mask) followed by its routes. A tail is one or two cache lines where
+    // the walk would read a node per step and then the leaf, and it runs as
+    // one loop without backtracking.
     enum tail_kind : std::uint8_t { tail_param = 1, tail_static, tail_wildcard, tail_end };
     static constexpr std::uint32_t has_tail = 0x80000000;  // in an anchor's parameter field
     // A leaf's routes by method: one cache line.
@@ -92,6 +94,10 @@ private:
     [[gnu::always_inline]] inline std::uint32_t static_child(const node& n, std::string_view rest,
                                                              const char* begin) const noexcept;
     [[gnu::always_inline]] inline const route* pick(std::uint32_t leaf, matcher& mt) const noexcept;
+    [[gnu::always_inline]] inline const route* pick_in_tail(std::uint32_t mask,
+                                                            const std::uint64_t* routes,
+                                                            std::uint32_t leaf,
+                                                            matcher& mt) const noexcept;
     [[gnu::always_inline]] inline const route* captures(std::uint32_t param, std::uint32_t tail,
                                                         std::uint32_t wildcard,
                                                         std::string_view rest,
