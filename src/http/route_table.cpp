@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <stdexcept>
 
 #include "path_words.hpp"
@@ -86,18 +87,29 @@ static_assert(sizeof(std::uintptr_t) == sizeof(std::uint64_t), "a tail holds rou
 
 std::uint32_t route_table::compile_tail(std::uint32_t param) {
     constexpr std::uint32_t max_length = 0xFFFFFF;  // a record's length field
-    for (std::uint32_t at = param;;) {
+    std::size_t words = 0;
+    for (std::uint32_t at = param, statics = 0;;) {
         const node& n = nodes_[at];
         const std::uint32_t next =
             n.child_count + (n.param != 0 ? 1 : 0) + (n.wildcard != 0 ? 1 : 0);
         if (n.text_length > max_length) return 0;
+        words += 1 + (at != param && statics != 0 ? (n.text_length + 7) / 8 : 0);
         if (n.leaf != 0) {
             if (next != 0) return 0;
+            const auto& routes = leaves_[n.leaf - 1].routes;
+            words +=
+                1 + static_cast<std::size_t>(std::count_if(
+                        routes.begin(), routes.end(), [](const route* r) { return r != nullptr; }));
             break;
         }
         if (next != 1) return 0;
+        statics = n.child_count;
         at = n.child_count != 0 ? n.children : n.param != 0 ? n.param : n.wildcard;
     }
+    // A tail that would straddle one more cache line than it needs starts
+    // on the next line instead.
+    const std::size_t used = tails_.size() % 8;
+    if ((used + words + 7) / 8 > (words + 7) / 8) tails_.resize(tails_.size() + 8 - used, 0);
     if (tails_.size() >= has_tail - 1) return 0;
     const auto tail = static_cast<std::uint32_t>(tails_.size() + 1);
     auto record = [&](tail_kind kind, std::uint32_t length, std::uint32_t offset) {
@@ -127,6 +139,7 @@ std::uint32_t route_table::compile_tail(std::uint32_t param) {
             for (const route* r : routes) {
                 if (r != nullptr) tails_.push_back(reinterpret_cast<std::uintptr_t>(r));
             }
+            assert(tails_.size() == tail - 1 + words);
             return tail;
         }
         kind = n.child_count != 0 ? tail_static : n.param != 0 ? tail_param : tail_wildcard;
