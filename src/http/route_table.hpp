@@ -102,7 +102,8 @@ private:
                                                         std::uint32_t wildcard,
                                                         std::string_view rest,
                                                         matcher& mt) const noexcept;
-    const route* run_tail(std::uint32_t tail, std::string_view rest, matcher& mt) const noexcept;
+    [[gnu::always_inline]] inline const route* run_tail(std::uint32_t tail, std::string_view rest,
+                                                        matcher& mt) const noexcept;
     [[gnu::always_inline]] inline const route* find_from_anchors(std::string_view path,
                                                                  matcher& mt) const noexcept;
     const route* find(std::uint32_t at, std::string_view rest, matcher& mt) const noexcept;
