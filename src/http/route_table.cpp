@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cassert>
+#include <cstring>
 #include <stdexcept>
 
 #include "path_words.hpp"
@@ -83,7 +84,7 @@ void route_table::fill(std::uint32_t at, const route_node& from, const std::stri
     }
 }
 
-static_assert(sizeof(std::uintptr_t) == sizeof(std::uint64_t), "a tail holds routes as words");
+static_assert(sizeof(void*) == sizeof(std::uint64_t), "a tail holds routes as words");
 
 std::uint32_t route_table::compile_tail(std::uint32_t param) {
     constexpr std::uint32_t max_length = 0xFFFFFF;  // a record's length field
@@ -137,7 +138,10 @@ std::uint32_t route_table::compile_tail(std::uint32_t param) {
             }
             record(tail_end, mask, n.leaf);
             for (const route* r : routes) {
-                if (r != nullptr) tails_.push_back(reinterpret_cast<std::uintptr_t>(r));
+                if (r == nullptr) continue;
+                std::uint64_t word;
+                std::memcpy(&word, &r, sizeof word);
+                tails_.push_back(word);
             }
             assert(tails_.size() == tail - 1 + words);
             return tail;
@@ -167,7 +171,9 @@ const route* route_table::pick_in_tail(std::uint32_t mask, const std::uint64_t* 
         std::uint32_t below = mask & ((1U << static_cast<unsigned>(m)) - 1);
         below = below - (below >> 1 & 0x55);  // bits counted without a popcnt instruction
         below = (below & 0x33) + (below >> 2 & 0x33);
-        return reinterpret_cast<const route*>(routes[(below + (below >> 4)) & 0x0F]);
+        const route* r;  // stored as a word (compile_tail): copied back, not cast
+        std::memcpy(&r, &routes[(below + (below >> 4)) & 0x0F], sizeof(std::uint64_t));
+        return r;
     };
     if (has(mt.m)) return route_of(mt.m);
     if (mt.m == method::head && has(method::get)) return route_of(method::get);
