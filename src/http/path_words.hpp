@@ -61,21 +61,26 @@ inline std::uint64_t slash_bits(std::uint64_t word) noexcept {
     return ((slash_bytes(word) >> 7) * 0x0102040810204080ULL) >> 56;
 }
 
+#if defined(__SSE2__)
+/// Bit i: byte i of the sixteen at `p` is '/' (one compare: x86-64 always
+/// has SSE2).
+inline std::uint32_t slash_bits16(const char* p) noexcept {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    return static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('/'))));
+}
+#endif
+
 /// Bit i: byte i of the `n` (<= 64) bytes at `p` is '/'. `begin`: as load_head's.
 inline std::uint64_t slash_bits(const char* begin, const char* p, std::size_t n) noexcept {
     std::uint64_t bits = 0;
     std::size_t k = 0;
 #if defined(__SSE2__)
-    // Sixteen bytes a compare (x86-64 always has SSE2); the last sixteen
-    // overlap the ones before when the path has room, as load_head's word.
-    const __m128i slashes = _mm_set1_epi8('/');
-    auto bits16 = [&](const char* at) {
-        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-        return static_cast<std::uint64_t>(
-            static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, slashes))));
-    };
-    for (; k + 16 <= n; k += 16) bits |= bits16(p + k) << k;
-    if (k < n && p + n - begin >= 16) return bits | (bits16(p + n - 16) >> (16 - (n - k))) << k;
+    // Sixteen bytes a compare; the last sixteen overlap the ones before
+    // when the path has room, as load_head's word does.
+    for (; k + 16 <= n; k += 16) bits |= std::uint64_t{slash_bits16(p + k)} << k;
+    if (k < n && p + n - begin >= 16) {
+        return bits | std::uint64_t{slash_bits16(p + n - 16) >> (16 - (n - k))} << k;
+    }
 #endif
     for (; k + 8 <= n; k += 8) bits |= slash_bits(load64(p + k)) << k;
     if (k < n) bits |= slash_bits(load_head(begin, p + k, n - k)) << k;
@@ -86,6 +91,19 @@ inline std::uint64_t slash_bits(const char* begin, const char* p, std::size_t n)
 /// all of it). `begin`: as load_head's.
 inline std::size_t segment_length(const char* begin, const char* rest, std::size_t size) noexcept {
     std::size_t k = 0;
+#if defined(__SSE2__)
+    // Most segments end within sixteen bytes: one compare, on the first
+    // sixteen or on the sixteen that end `rest` when it is shorter.
+    if (size >= 16) {
+        if (const std::uint32_t s = slash_bits16(rest); s != 0) {
+            return static_cast<std::size_t>(std::countr_zero(s));
+        }
+        k = 16;
+    } else if (rest + size - begin >= 16) {
+        const std::uint32_t s = slash_bits16(rest + size - 16) >> (16 - size);
+        return s != 0 ? static_cast<std::size_t>(std::countr_zero(s)) : size;
+    }
+#endif
     for (; k + 8 <= size; k += 8) {
         if (const std::uint64_t s = slash_bytes(load64(rest + k)); s != 0) {
             return k + static_cast<std::size_t>(std::countr_zero(s)) / 8;
