@@ -13,15 +13,18 @@
 // that the path can enter, the one with the path's next byte), so the walk
 // goes down that chain as far as the path allows, then tries the parameter
 // and the wildcard of each node on it, deepest first. Only two kinds of
-// node on the chain can end a match: the one at the whole path, if a route
-// ends there, and nodes with a capture child, whose path from the root is
-// static text ending in '/'. The table indexes both by that text in hash
+// node on the chain can lead to a match: the one at the whole path, if a
+// route ends there, and nodes with a capture child ("anchors"), whose path
+// from the root is static text ending in '/'. The table indexes both by that text in hash
 // tables (path_index): a match looks up the whole path, then each prefix
 // ending in '/' whose length is that of some such node's text (a bit test
 // picks them), longest first, and walks the table only from the captures
 // of the nodes it finds, in the walk's order: the same answer, without the
 // levels above. Below a capture the table is walked as the tree, step for
-// step: static child, then parameter, then wildcard, with backtracking.
+// step: static child, then parameter, then wildcard, with backtracking;
+// a parameter whose subtree does not branch is run as a tail instead (see
+// tail_kind). route_table_test.cpp checks the answers against the rules
+// written out plainly, on random routes.
 #pragma once
 
 #include <array>
@@ -66,6 +69,7 @@ private:
         char firsts[inline_bytes];  // the first bytes of the first static children
         char head[inline_bytes];    // the first bytes of the text
     };
+    static_assert(sizeof(node) == 64, "a table node is one cache line");
     struct matcher;
     // A parameter's subtree that is one path to one leaf (":id/items/:item",
     // the usual end of a route) is also compiled into a tail: a run of
