@@ -26,7 +26,8 @@ route_table::route_table(const route_node& root) {
 }
 
 std::uint32_t route_table::append_node() {
-    if (nodes_.size() >= UINT32_MAX) throw std::length_error("router: too many nodes");
+    // Below has_tail: an anchor's parameter field holds a node or a flagged tail.
+    if (nodes_.size() >= has_tail) throw std::length_error("router: too many nodes");
     nodes_.push_back({});
     firsts_.push_back('\0');
     return static_cast<std::uint32_t>(nodes_.size() - 1);
@@ -309,8 +310,9 @@ const route* route_table::find(std::uint32_t at, std::string_view rest,
 // found as bits (its '/' bytes and anchors_'s lengths, 64 at a time, from
 // the end) and looked up.
 const route* route_table::find_from_anchors(std::string_view path, matcher& mt) const noexcept {
-    // Bytes past the longest anchor have no length bit: scanning them costs
-    // nothing but the scan stays on whole words where the path allows.
+    // Rounded up to whole words: bytes past the longest anchor have no
+    // length bit, so scanning them changes nothing, and a long path is then
+    // scanned without a partial word.
     const std::size_t scanned = std::min(path.size(), (anchors_.longest() + 7) & ~std::size_t{7});
     for (std::size_t block = (scanned + 63) / 64; block-- > 0;) {
         const std::size_t base = 64 * block;
