@@ -1,19 +1,33 @@
 // The router's matching form: its radix tree (route_node.hpp) flattened into
 // arrays, built after the routes are registered and then only read.
 //
-// Why: at 1,000 routes a match is mostly cache misses. A tree node holds
-// two strings, a vector and four pointers (128 bytes, its children and long
-// texts in other allocations); a table node is one cache line holding its
-// indices, its text's first bytes and its children's first bytes, and a
-// node's static children are adjacent. The walk is the tree's, step for
-// step: static child, then parameter, then wildcard, with backtracking
-// (see router.hpp for the precedence it implements).
+// Why: at 1,000 routes a match is mostly cache misses and mispredicted
+// branches. A tree node holds two strings, a vector and four pointers (128
+// bytes, its children and long texts in other allocations); a table node is
+// one cache line holding its indices, its text's first bytes and its
+// children's first bytes, and a node's static children are adjacent.
 //
-// Routes without captures are also indexed by their whole path in a hash
-// table, tried before the walk: a static path beats anything else at every
-// step, so when its route has the method, the walk would end there too.
+// A match does not walk from the root. What the walk would do (see
+// router.hpp for the precedence) comes down to this: the static children of
+// the nodes on the way form one chain (a node has at most one static child
+// that the path can enter, the one with the path's next byte), so the walk
+// goes down that chain as far as the path allows, then tries the parameter
+// and the wildcard of each node on it, deepest first. Only two kinds of
+// node on the chain can lead to a match: the one at the whole path, if a
+// route ends there, and nodes with a capture child ("anchors"), whose path
+// from the root is static text ending in '/'. The table indexes both by that text in hash
+// tables (path_index): a match looks up the whole path, then each prefix
+// ending in '/' whose length is that of some such node's text (a bit test
+// picks them), longest first, and walks the table only from the captures
+// of the nodes it finds, in the walk's order: the same answer, without the
+// levels above. Below a capture the table is walked as the tree, step for
+// step: static child, then parameter, then wildcard, with backtracking;
+// a parameter whose subtree does not branch is run as a tail instead (see
+// tail_kind). route_table_test.cpp checks the answers against the rules
+// written out plainly, on random routes.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -23,6 +37,7 @@
 #include <string_view>
 #include <vector>
 
+#include "path_index.hpp"
 #include "route_node.hpp"
 
 namespace rivet::http::detail {
@@ -50,26 +65,51 @@ private:
         std::uint32_t param;        // the parameter child, or 0
         std::uint32_t wildcard;     // the wildcard child, or 0
         std::uint32_t leaf;         // 1 + index in leaves_, or 0: no route ends here
+        std::uint32_t param_tail;   // the parameter child's subtree as a tail (below), or 0
         char firsts[inline_bytes];  // the first bytes of the first static children
         char head[inline_bytes];    // the first bytes of the text
     };
+    static_assert(sizeof(node) == 64, "a table node is one cache line");
     struct matcher;
-    // A slot of the static index (open addressing, linear probing).
-    struct static_slot {
-        std::uint64_t hash = 0;
-        std::uint32_t path = 0;  // offset of the route's path in static_paths_
-        std::uint32_t path_length = 0;
-        std::uint32_t leaf = 0;  // as node::leaf; 0: an empty slot
+    // A parameter's subtree that is one path to one leaf (":id/items/:item",
+    // the usual end of a route) is also compiled into a tail: a run of
+    // 8-byte records in tails_, each a kind, a length and an offset (a
+    // capture's name in text_), a static text's bytes following its record,
+    // and at the end the leaf (its number, for 405, and its methods as a
+    // mask) followed by its routes. A tail is one or two cache lines where
+    // the walk would read a node per step and then the leaf, and it runs as
+    // one loop without backtracking.
+    enum tail_kind : std::uint8_t { tail_param = 1, tail_static, tail_wildcard, tail_end };
+    static constexpr std::uint32_t has_tail = 0x80000000;  // in an anchor's parameter field
+    // A leaf's routes by method: one cache line.
+    struct alignas(64) leaf_routes {
+        std::array<const route*, method_count> routes{};
     };
 
     /// Fills nodes_[at] from `from`; `path` is the text from the root to it
     /// when that is all static, else null.
     void fill(std::uint32_t at, const route_node& from, const std::string* path);
-    void index_static(std::string_view path, std::uint32_t leaf);
-    [[nodiscard]] std::uint32_t find_static(std::string_view path) const noexcept;
     std::uint32_t append_node();
-    [[nodiscard]] std::uint32_t static_child(const node& n, std::string_view rest) const noexcept;
-    const route* pick(std::uint32_t leaf, matcher& mt) const noexcept;
+    /// The tail of the subtree under the parameter node `param` (1 + its
+    /// offset in tails_), or 0 when that subtree branches.
+    std::uint32_t compile_tail(std::uint32_t param);
+    // Inlined where they are used: a match is a few dozen instructions a
+    // step, and each call saved is a prologue and an epilogue (callgrind).
+    [[gnu::always_inline]] inline std::uint32_t static_child(const node& n, std::string_view rest,
+                                                             const char* begin) const noexcept;
+    [[gnu::always_inline]] inline const route* pick(std::uint32_t leaf, matcher& mt) const noexcept;
+    [[gnu::always_inline]] inline const route* pick_in_tail(std::uint32_t mask,
+                                                            const std::uint64_t* routes,
+                                                            std::uint32_t leaf,
+                                                            matcher& mt) const noexcept;
+    [[gnu::always_inline]] inline const route* captures(std::uint32_t param, std::uint32_t tail,
+                                                        std::uint32_t wildcard,
+                                                        std::string_view rest,
+                                                        matcher& mt) const noexcept;
+    [[gnu::always_inline]] inline const route* run_tail(std::uint32_t tail, std::string_view rest,
+                                                        matcher& mt) const noexcept;
+    [[gnu::always_inline]] inline const route* find_from_anchors(std::string_view path,
+                                                                 matcher& mt) const noexcept;
     const route* find(std::uint32_t at, std::string_view rest, matcher& mt) const noexcept;
     [[nodiscard]] std::string_view text_of(const node& n) const noexcept {
         return {text_.data() + n.text, n.text_length};
@@ -79,9 +119,34 @@ private:
     std::string
         firsts_;  // firsts_[i]: the first byte of nodes_[i]'s text (past inline_bytes children)
     std::string text_;
-    std::vector<const route_node::leaf*> leaves_;
-    std::vector<static_slot> statics_;  // a power of two in size, at most half full
-    std::string static_paths_;
+    std::vector<leaf_routes> leaves_;
+    std::vector<std::string_view> allow_;  // allow_[i]: leaves_[i]'s Allow header
+    path_index statics_;                   // routes without captures by path: 1 + index in leaves_
+    // Tails start where a cache line does when that saves reading one more
+    // (compile_tail), so their storage starts on a line.
+    template <class T>
+    struct line_allocator {
+        using value_type = T;
+        line_allocator() = default;
+        template <class U>
+        line_allocator(const line_allocator<U>&) noexcept {}
+        T* allocate(std::size_t n) {
+            return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{64}));
+        }
+        void deallocate(T* p, std::size_t) noexcept { ::operator delete (p, std::align_val_t{64}); }
+        template <class U>
+        bool operator==(const line_allocator<U>&) const noexcept {
+            return true;
+        }
+    };
+    std::vector<std::uint64_t, line_allocator<std::uint64_t>> tails_;
+    // Nodes with a capture child and a static path from the root, by that
+    // path (which ends in '/'): the parameter child (has_tail | its tail if
+    // it has one) | the wildcard child << 32.
+    path_index anchors_;
+    // An anchor's path is longer than path_index::length_window: matches
+    // walk from the root (the anchors' lengths are not all known as bits).
+    bool walk_from_root_ = false;
 };
 
 /// A router's table, built by the first match after a registration (by
@@ -90,11 +155,16 @@ private:
 class lazy_route_table {
 public:
     /// The table of the tree rooted at `root`, built if needed (this allocates).
-    const route_table& get(const route_node& root);
+    const route_table& get(const route_node& root) {
+        if (const route_table* t = ready_.load(std::memory_order_acquire)) return *t;
+        return build(root);
+    }
     /// Drops the table: `root` changed. Not concurrent with get().
     void invalidate() noexcept;
 
 private:
+    const route_table& build(const route_node& root);
+
     std::atomic<const route_table*> ready_{nullptr};
     std::mutex build_lock_;
     std::unique_ptr<route_table> table_;
