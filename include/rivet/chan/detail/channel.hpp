@@ -190,8 +190,10 @@ public:
     }
 
     // Waiting as a task: the slow paths of sender::send and receiver::recv,
-    // entered after a try failed. Each first gives way once (see give_way)
-    // and tries again, and only then registers as a waiter.
+    // entered after a try failed. Each first gives way (see give_way) and
+    // tries again, up to give_way_rounds times, and only then registers as a
+    // waiter; a close, the end or a cancellation seen meanwhile ends it as it
+    // would end a wait.
 
     runtime::task<void> send_slow(T& value) {
         if (rendezvous<T>* r = rendezvous_queue()) {
@@ -200,11 +202,16 @@ public:
         }
         for (int round = 0; round < give_way_rounds; ++round) {
             co_await give_way{};
-            const push_status st = try_send(value);
-            if (st == push_status::ok) co_return;
-            if (st == push_status::closed || runtime::this_task::is_cancelled()) break;
+            switch (try_send(value)) {
+                case push_status::ok:
+                    co_return;
+                case push_status::closed:
+                    throw send_error<T>(std::move(value));
+                case push_status::full:
+                    runtime::this_task::throw_if_cancelled();
+            }
         }
-        waiter w;  // the loop below says why the send failed, or waits
+        waiter w;
         for (;;) {
             const bool notified = co_await suspend(senders_, w, [this] { return has_room(); });
             switch (try_send(value)) {
@@ -226,7 +233,8 @@ public:
         for (int round = 0; round < give_way_rounds; ++round) {
             co_await give_way{};
             if (std::optional<T> value = try_recv()) co_return value;
-            if (ended() || runtime::this_task::is_cancelled()) break;
+            if (ended()) co_return std::nullopt;
+            runtime::this_task::throw_if_cancelled();
         }
         waiter w;
         for (;;) {
