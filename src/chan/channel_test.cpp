@@ -1,12 +1,21 @@
 // Behaviour every channel has, whatever its shape and kind, without waiting.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstring>
 #include <memory>
+#include <optional>
 #include <rivet/chan/chan.hpp>
 #include <string>
 #include <type_traits>
 
 namespace chan = rivet::chan;
+
+#if defined(__GLIBCXX__)
+constexpr bool defined_glibcxx = true;
+#else
+constexpr bool defined_glibcxx = false;
+#endif
 
 namespace {
 
@@ -154,6 +163,37 @@ TEST(channel, capacity_is_rounded_up_to_a_power_of_two) {
 
 TEST(channel, a_bounded_channel_of_capacity_zero_is_refused) {
     EXPECT_THROW((void)chan::spsc<int>(0), std::invalid_argument);
+}
+
+// recv() hands a word-sized scalar on through a vector register (see
+// detail::move_out): the layout it relies on is checked here, for each kind
+// of scalar, engaged and empty.
+template <class T>
+void expect_moved_out_whole(T value) {
+    std::optional<T> full(value);
+    const std::optional<T> out = chan::detail::move_out(full);
+    ASSERT_TRUE(out.has_value());
+    EXPECT_EQ(std::memcmp(&*out, &value, sizeof(T)), 0);
+    std::optional<T> empty;
+    EXPECT_FALSE(chan::detail::move_out(empty).has_value());
+}
+
+TEST(channel, a_received_word_sized_scalar_is_handed_on_bit_for_bit) {
+    static_assert(chan::detail::optional_is_two_words<std::uint64_t> || !defined_glibcxx);
+    expect_moved_out_whole<std::uint64_t>(0xfedc'ba98'7654'3210u);
+    expect_moved_out_whole<std::int64_t>(-1);
+    expect_moved_out_whole<double>(-0.0);
+    int x = 0;
+    expect_moved_out_whole<int*>(&x);
+    expect_moved_out_whole<std::uint64_t>(0);  // an engaged zero is not the end
+}
+
+TEST(channel, a_received_item_of_another_type_is_moved_on) {
+    std::optional<std::string> full("a string longer than the small-string buffer");
+    const std::optional<std::string> out = chan::detail::move_out(full);
+    EXPECT_EQ(out, "a string longer than the small-string buffer");
+    std::optional<std::string> empty;
+    EXPECT_FALSE(chan::detail::move_out(empty).has_value());
 }
 
 }  // namespace

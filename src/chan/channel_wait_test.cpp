@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <memory>
 #include <rivet/chan/chan.hpp>
 #include <rivet/runtime/runtime.hpp>
@@ -63,6 +64,89 @@ TEST(channel_wait, a_task_whose_channel_is_always_ready_lets_others_run) {
     EXPECT_TRUE(rt::block_on(main(), {.workers = 1}));
 }
 
+// A task that finds its channel empty (full) gives way once before it waits:
+// when its partner shares its worker, the partner refills (drains) the ring
+// meanwhile, so neither side ever registers as a waiter (no system call, no
+// wake). The sender looks at the receivers' waitlist before each send and the
+// receiver at the senders' one, over a ring small enough to fill.
+TEST(channel_wait, partners_on_one_worker_never_register_as_waiters) {
+    using waitlist = chan::detail::waitlist;
+    auto main = []() -> rt::task<long> {
+        auto [tx, rx] = chan::spsc<long>(4);
+        waitlist* receivers = &rx.channel()->receivers();
+        waitlist* senders = &rx.channel()->senders();
+        auto producer = rt::spawn(
+            [](chan::sender<long, chan::shape::spsc> tx, waitlist* receivers) -> rt::task<long> {
+                long seen = 0;
+                for (long i = 0; i < 100'000; ++i) {
+                    seen += receivers->count().load();
+                    co_await tx.send(i);
+                }
+                co_return seen;
+            },
+            std::move(tx), receivers);
+        auto consumer = rt::spawn(
+            [](chan::receiver<long, chan::shape::spsc> rx, waitlist* senders) -> rt::task<long> {
+                long seen = 0;
+                long expected = 0;
+                while (auto v = co_await rx.recv()) {
+                    if (*v != expected++) co_return -1;
+                    seen += senders->count().load();
+                }
+                co_return expected == 100'000 ? seen : -1;
+            },
+            std::move(rx), senders);
+        const long seen_by_producer = co_await producer;
+        const long seen_by_consumer = co_await consumer;
+        co_return seen_by_producer + seen_by_consumer;
+    };
+    EXPECT_EQ(rt::block_on(main(), {.workers = 1}), 0);
+}
+
+TEST(channel_wait, a_send_cancelled_while_it_gives_way_sends_nothing) {
+    auto main = []() -> rt::task<std::vector<int>> {
+        auto [tx, rx] = chan::mpsc<int>(2);
+        co_await tx.send(1);
+        co_await tx.send(2);
+        auto victim = rt::spawn(
+            [](chan::sender<int, chan::shape::mpsc> tx) -> rt::task<void> { co_await tx.send(3); },
+            tx);
+        co_await rt::this_task::yield();  // the victim finds the ring full and gives way
+        victim.cancel();
+        EXPECT_THROW(co_await victim, rt::cancelled_error);
+        tx.close();
+        std::vector<int> got;
+        while (auto v = co_await rx.recv()) got.push_back(*v);
+        co_return got;
+    };
+    EXPECT_EQ(rt::block_on(main(), {.workers = 1}), (std::vector<int>{1, 2}));
+}
+
+// recv() hands word-sized scalars on through a vector register (see
+// detail::move_out); what a task receives is what was sent, bit for bit.
+TEST(channel_wait, a_task_receives_word_sized_scalars_intact) {
+    auto main = []() -> rt::task<bool> {
+        auto [dtx, drx] = chan::spsc<double>(8);
+        auto [ptx, prx] = chan::mpmc<const char*>(8);
+        static const char text[] = "x";
+        co_await dtx.send(-0.0);
+        co_await dtx.send(1e300);
+        co_await ptx.send(text);
+        co_await ptx.send(nullptr);
+        dtx.close();
+        ptx.close();
+        const auto a = co_await drx.recv();
+        const auto b = co_await drx.recv();
+        const auto end = co_await drx.recv();
+        const auto p = co_await prx.recv();
+        const auto null = co_await prx.recv();
+        const auto pend = co_await prx.recv();
+        co_return a&& std::signbit(*a) && *a == 0.0 && b == 1e300 && !end && p == text &&
+            null.has_value() && *null == nullptr && !pend;
+    };
+    EXPECT_TRUE(rt::block_on(main()));
+}
+
 TEST(channel_wait, closing_wakes_every_waiting_receiver_with_the_end) {
     auto main = []() -> rt::task<int> {
         auto [tx, rx] = chan::mpmc<int>(4);
@@ -83,8 +167,12 @@ TEST(channel_wait, closing_wakes_every_waiting_receiver_with_the_end) {
     EXPECT_EQ(rt::block_on(main(), {.workers = 2}), 8);
 }
 
-TEST(channel_wait, a_cancelled_receive_takes_no_item) {
-    auto main = []() -> rt::task<int> {
+/// Cancels a receiving task once it waits on an empty channel: after a 5 ms
+/// sleep on two workers (it is suspended), or, on one worker, after one yield
+/// of the main task (it is between give-way rounds, see channel.hpp). It
+/// must end cancelled, and the item sent afterwards must still be there.
+int cancel_a_waiting_receive(bool while_it_gives_way) {
+    auto main = [](bool while_it_gives_way) -> rt::task<int> {
         auto [tx, rx] = chan::spmc<int>(4);
         auto victim = rt::spawn(
             [](chan::receiver<int, chan::shape::spmc> rx) -> rt::task<int> {
@@ -92,13 +180,25 @@ TEST(channel_wait, a_cancelled_receive_takes_no_item) {
                 co_return v.value_or(-1);
             },
             rx);
-        co_await rt::sleep_for(5ms);
+        if (while_it_gives_way) {
+            co_await rt::this_task::yield();
+        } else {
+            co_await rt::sleep_for(5ms);
+        }
         victim.cancel();
         EXPECT_THROW(co_await victim, rt::cancelled_error);
         co_await tx.send(42);
         co_return (co_await rx.recv()).value_or(-1);
     };
-    EXPECT_EQ(rt::block_on(main(), {.workers = 2}), 42);
+    return rt::block_on(main(while_it_gives_way), {.workers = while_it_gives_way ? 1u : 2u});
+}
+
+TEST(channel_wait, a_cancelled_receive_takes_no_item) {
+    EXPECT_EQ(cancel_a_waiting_receive(false), 42);
+}
+
+TEST(channel_wait, a_receive_cancelled_while_it_gives_way_takes_no_item) {
+    EXPECT_EQ(cancel_a_waiting_receive(true), 42);
 }
 
 TEST(channel_wait, a_receive_under_a_timeout_ends_with_timeout_error_and_takes_nothing) {

@@ -24,7 +24,8 @@
 //   receiver. Receivers drain what is left, then see the end (an empty
 //   optional); sends fail with send_error.
 // - Waiting never burns a core: a thread tries 200 times (a pause between), then
-//   parks on a futex; a task suspends. Every wait of a task is a
+//   parks on a futex; a task gives way to its worker's other tasks up to 16
+//   times (trying again after each), then suspends. Every wait of a task is a
 //   cancellation point, and with_timeout() bounds it.
 //
 // Capacity is rounded up to a power of two (at least 2 for the shapes with a

@@ -53,13 +53,22 @@ public:
             runtime::task<std::optional<T>> slow;
             bool done = false;
 
-            bool await_ready() {
-                if (ch->try_recv(value) || ch->ended()) {
+            // Inlined into the receiving coroutine, with what is rare out of
+            // line (see sender::send).
+            [[gnu::always_inline]] bool await_ready() {
+                if (ch->try_recv(value)) [[likely]] {
+                    done = true;
+                    return detail::keep_running();
+                }
+                return nothing_now();
+            }
+            [[gnu::noinline]] bool nothing_now() {
+                if (ch->ended()) {
                     done = true;
                     return detail::keep_running();
                 }
                 runtime::this_task::throw_if_cancelled();
-                return false;
+                return false;  // empty: wait in recv_slow
             }
             std::coroutine_handle<> await_suspend(std::coroutine_handle<> h) {
                 if (done) {
@@ -71,11 +80,7 @@ public:
             }
             std::optional<T> await_resume() {
                 if (slow.valid()) return slow.operator co_await().await_resume();
-                // Member by member: copying the optional whole reads it as
-                // one 16-byte load just after its parts were stored
-                // separately, which stalls store forwarding.
-                if (!value) return std::nullopt;
-                return std::optional<T>(std::move(*value));
+                return detail::move_out(value);
             }
         };
         return awaiter{ch_, std::nullopt, {}, false};

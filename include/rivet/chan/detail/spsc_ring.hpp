@@ -37,7 +37,7 @@ public:
 
     /// Producer only. Moves from `value` only when it returns ok.
     template <class U>
-    push_status try_push(U& value) {
+    [[gnu::always_inline]] push_status try_push(U& value) {
         if (closed_.load(std::memory_order_relaxed)) return push_status::closed;
         const std::size_t t = tail_.load(std::memory_order_relaxed);
         if (t - head_cache_ > tx_mask_) {
@@ -50,7 +50,7 @@ public:
     }
 
     /// Consumer only. Moves the next item into `out` (empty) if there is one.
-    bool try_pop(std::optional<T>& out) {
+    [[gnu::always_inline]] bool try_pop(std::optional<T>& out) {
         const std::size_t h = head_.load(std::memory_order_relaxed);
         if (h == tail_cache_) {
             tail_cache_ = tail_.load(std::memory_order_acquire);
