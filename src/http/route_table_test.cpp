@@ -123,7 +123,8 @@ std::string actual(const router& r, method m, std::string_view path) {
     if (found.kind == route_match::method_not_allowed) return "405 " + std::string(found.allow);
     std::string out = found.target->pattern;
     for (std::size_t i = 0; i < params.size(); ++i) {
-        out += " " + std::string(params[i].first) + "=" + std::string(params[i].second);
+        // Appended piece by piece: GCC 12's -Wrestrict misreads `" " + std::string(...)` at -O3.
+        out.append(" ").append(params[i].first).append("=").append(params[i].second);
     }
     return out;
 }

@@ -56,7 +56,7 @@ inline constinit std::atomic<signed char> membarrier_state{-1};
 /// first use; false on kernels or sandboxes that refuse it). One load on the
 /// fast path: a function-local static would add its guard's check to every
 /// channel operation.
-inline bool membarrier_available() noexcept {
+[[gnu::always_inline]] inline bool membarrier_available() noexcept {
     const signed char state = detail::membarrier_state.load(std::memory_order_relaxed);
     if (state >= 0) [[likely]]
         return state != 0;
