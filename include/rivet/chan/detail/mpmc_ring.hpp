@@ -48,7 +48,7 @@ public:
 
     /// Any thread. Moves from `value` only when it returns ok.
     template <class U>
-    [[gnu::always_inline]] push_status try_push(U& value) {
+    push_status try_push(U& value) {
         std::size_t t = tail_.load(std::memory_order_relaxed);
         for (;;) {
             if (t & closed_bit) return push_status::closed;
@@ -76,7 +76,7 @@ public:
 
     /// Any thread. Empty also while the next item is claimed but not yet
     /// written (its sender wakes the receivers when it lands).
-    [[gnu::always_inline]] bool try_pop(std::optional<T>& out) {
+    bool try_pop(std::optional<T>& out) {
         std::size_t h = head_.load(std::memory_order_relaxed);
         for (;;) {
             slot& s = slots_[h & mask_];
