@@ -113,10 +113,10 @@ public:
     /// does what allocate and deallocate do when they need no depot.
     frame_magazines* magazines() noexcept { return classes_.data(); }
 
+private:
     void* refill_and_allocate(std::size_t cls);
     void make_room_and_deallocate(std::size_t cls, void* block) noexcept;
 
-private:
     frame_depot& depot_;
     std::array<frame_magazines, frame_depot::class_count> classes_{};
     std::byte* run_next_ = nullptr;
