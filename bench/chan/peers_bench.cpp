@@ -111,13 +111,15 @@ double spsc(long n) {
     std::uint64_t sum = 0;
     const auto start = clock_type::now();
     std::thread consumer([&] {
+        std::uint64_t local = 0;  // not `sum`: it shares a line with the producer's stack
         item v;
         for (long got = 0; got < n;) {
             if (q->try_pop(v)) {
-                sum += v;
+                local += v;
                 ++got;
             }
         }
+        sum = local;
     });
     for (long i = 0; i < n; ++i) q->push(static_cast<item>(i));
     consumer.join();
@@ -131,7 +133,9 @@ double spsc_mutex(long n) {
     std::uint64_t sum = 0;
     const auto start = clock_type::now();
     std::thread consumer([&] {
-        while (auto v = ch.recv()) sum += *v;
+        std::uint64_t local = 0;
+        while (auto v = ch.recv()) local += *v;
+        sum = local;
     });
     for (long i = 0; i < n; ++i) ch.send(static_cast<item>(i));
     ch.close();

@@ -39,7 +39,9 @@ double spsc(long n) {
     std::uint64_t sum = 0;
     const auto start = clock_type::now();
     std::thread consumer([&sum, rx = std::move(rx)]() mutable {
-        while (auto v = rx.recv_blocking()) sum += *v;
+        std::uint64_t local = 0;  // not `sum`: it shares a line with the producer's stack
+        while (auto v = rx.recv_blocking()) local += *v;
+        sum = local;
     });
     for (long i = 0; i < n; ++i) tx.send_blocking(static_cast<std::uint64_t>(i));
     tx.close();

@@ -248,48 +248,33 @@ public:
         }
     }
 
-    // Waiting as a thread. The loops try through a call (spin_send,
-    // spin_recv), not the inlined tries the tasks use: inlined, the threads
-    // retried faster, and on a contended mpmc ring every thread got slower
-    // (2+2 threads: 20-28 ns an item became 36-52).
+    // Waiting as a thread: one try, and only when it fails the loop that
+    // tries again (spinning with a pause between tries), then parks. With
+    // the loop's set-up on every item, a thread-to-thread spsc channel took
+    // 67-85 ns an item; 9-15 without (moodycamel's ReaderWriterQueue:
+    // 11-12). Only an spsc channel tries inline: where several threads share
+    // a ring (mpmc), faster retries made every thread slower (2+2 threads:
+    // 31-36 ns an item became 32-48 with the first try inline, and 20-28
+    // became 36-52 with the loop's), so their tries are calls (spin_send,
+    // spin_recv).
 
     /// Throws send_error when closed, runtime::timeout_error at `deadline`.
-    void send_blocking(T& value, clock::time_point deadline) {
-        if (rendezvous<T>* r = rendezvous_queue())
-            return r->send_blocking(value, receivers_, deadline);
-        waiter w;
-        for (int spin = 0;; ++spin) {
-            switch (spin_send(value)) {
-                case push_status::ok:
-                    return;
-                case push_status::closed:
-                    throw send_error<T>(std::move(value));
-                case push_status::full:
-                    break;
-            }
-            if (spin < blocking_spins) {
-                base::cpu_relax();
-            } else if (!park_thread(senders_, w, deadline, [this] { return has_room(); })) {
-                if (spin_send(value) == push_status::ok) return;
-                throw runtime::timeout_error();
-            }
-        }
+    [[gnu::always_inline]] void send_blocking(T& value, clock::time_point deadline) {
+        const push_status st = S == shape::spsc ? try_send(value) : spin_send(value);
+        if (st != push_status::ok) [[unlikely]]
+            send_waiting(value, deadline);
     }
 
     /// Empty at the end of the stream; throws runtime::timeout_error at `deadline`.
-    std::optional<T> recv_blocking(clock::time_point deadline) {
-        waiter w;
-        for (int spin = 0;; ++spin) {
+    [[gnu::always_inline]] std::optional<T> recv_blocking(clock::time_point deadline) {
+        if constexpr (S != shape::spsc) {
             if (std::optional<T> value = spin_recv()) return value;
-            if (ended()) return std::nullopt;
-            if (spin < blocking_spins) {
-                base::cpu_relax();
-            } else if (!park_thread(receivers_, w, deadline, [this] { return has_items(); })) {
-                if (std::optional<T> value = spin_recv()) return value;
-                if (ended()) return std::nullopt;
-                throw runtime::timeout_error();
-            }
+        } else {
+            std::optional<T> value;
+            if (try_recv(value)) [[likely]]
+                return move_out(value);
         }
+        return recv_waiting(deadline);
     }
 
     /// What select needs: where receivers wait, and whether a receive
@@ -301,6 +286,41 @@ public:
 
 private:
     struct no_rendezvous {};
+
+    /// The loops after a failed first try: a pause before each try (the
+    /// try just failed), and after blocking_spins of them a park instead.
+    [[gnu::noinline]] void send_waiting(T& value, clock::time_point deadline) {
+        if (rendezvous<T>* r = rendezvous_queue())
+            return r->send_blocking(value, receivers_, deadline);
+        waiter w;
+        for (int spin = 0;; ++spin) {
+            const bool timed_out =
+                spin < blocking_spins
+                    ? (base::cpu_relax(), false)
+                    : !park_thread(senders_, w, deadline, [this] { return has_room(); });
+            switch (spin_send(value)) {
+                case push_status::ok:
+                    return;
+                case push_status::closed:
+                    throw send_error<T>(std::move(value));
+                case push_status::full:
+                    if (timed_out) throw runtime::timeout_error();
+            }
+        }
+    }
+
+    [[gnu::noinline]] std::optional<T> recv_waiting(clock::time_point deadline) {
+        waiter w;
+        for (int spin = 0;; ++spin) {
+            const bool timed_out =
+                spin < blocking_spins
+                    ? (base::cpu_relax(), false)
+                    : !park_thread(receivers_, w, deadline, [this] { return has_items(); });
+            if (std::optional<T> value = spin_recv()) return value;
+            if (ended()) return std::nullopt;
+            if (timed_out) throw runtime::timeout_error();
+        }
+    }
 
     [[gnu::noinline]] push_status spin_send(T& value) { return try_send(value); }
     [[gnu::noinline]] std::optional<T> spin_recv() { return try_recv(); }
