@@ -8,6 +8,7 @@
 #include <cmath>
 #include <memory>
 #include <rivet/chan/chan.hpp>
+#include <rivet/runtime/event.hpp>
 #include <rivet/runtime/runtime.hpp>
 #include <rivet/runtime/spawn.hpp>
 #include <rivet/runtime/time.hpp>
@@ -37,6 +38,58 @@ TEST(channel_wait, tasks_on_two_workers_pass_every_item_in_order) {
         co_return expected;
     };
     EXPECT_EQ(rt::block_on(main(), {.workers = 2}), 100'000);
+}
+
+TEST(channel_wait, a_notification_that_finds_the_task_still_running_does_not_end_its_next_wait) {
+    // A receiver links itself as a waiter, then finds the item already there
+    // and goes on without suspending, while the sender's notification wakes
+    // it anyway. That wake must not resume the receiver's next wait (here on
+    // an event nobody has set yet, which would throw cancelled_error). A
+    // thread sends at uneven intervals so that some sends land in that window.
+    constexpr int items = 20'000;
+    auto [tx, rx] = chan::spsc<int>(1);
+    std::thread sender([tx = std::move(tx)]() mutable {
+        unsigned pause = 1;
+        for (int i = 0; i < items; ++i) {
+            pause = pause * 1103515245u + 12345u;
+            const auto until =
+                std::chrono::steady_clock::now() + std::chrono::nanoseconds((pause >> 16) % 4000);
+            while (std::chrono::steady_clock::now() < until) {
+            }
+            if (!tx.try_send(i)) {
+                try {
+                    tx.send_blocking(i);
+                } catch (const chan::send_error<int>&) {
+                    return;  // the receiver failed and left
+                }
+            }
+        }
+    });
+    auto receive = [](chan::receiver<int, chan::shape::spsc> rx) -> rt::task<int> {
+        int received = 0;
+        while (auto v = co_await rx.recv()) {
+            if (*v != received) co_return -1;
+            ++received;
+            auto set_later = std::make_shared<rt::event>();
+            auto setter = rt::spawn(
+                [](std::shared_ptr<rt::event> e) -> rt::task<void> {
+                    co_await rt::this_task::yield();
+                    e->set();
+                },
+                set_later);
+            co_await set_later->wait();  // throws cancelled_error if resumed early
+            co_await setter;
+        }
+        co_return received;
+    };
+    int received = -1;
+    try {
+        received = rt::block_on(receive(std::move(rx)), {.workers = 2});
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+    }
+    sender.join();
+    EXPECT_EQ(received, items);
 }
 
 TEST(channel_wait, a_task_whose_channel_is_always_ready_lets_others_run) {

@@ -104,6 +104,7 @@ auto suspend_on_all(std::array<waitlist*, N> lists, std::array<waiter, N>& ws,
         std::array<waiter, N>& ws;
         std::array<bool, N>& notified;
         Ready ready;
+        bool suspended = false;
 
         bool await_ready() const noexcept { return false; }
         bool await_suspend(std::coroutine_handle<> h) {
@@ -117,10 +118,16 @@ auto suspend_on_all(std::array<waitlist*, N> lists, std::array<waiter, N>& ws,
                 counts[i] = &lists[i]->count();
             }
             base::heavy_barrier_all(counts);
-            return !ready() && !t->is_cancelled();
+            suspended = !ready() && !t->is_cancelled();
+            return suspended;
         }
         void await_resume() noexcept {
-            for (std::size_t i = 0; i < N; ++i) notified[i] = !lists[i]->remove(ws[i]);
+            bool any = false;
+            for (std::size_t i = 0; i < N; ++i) {
+                notified[i] = !lists[i]->remove(ws[i]);
+                any = any || notified[i];
+            }
+            if (any && !suspended) drop_early_wake();
         }
     };
     return awaiter{lists, ws, notified, std::move(ready)};

@@ -249,30 +249,30 @@ public:
     }
 
     // Waiting as a thread: one try, and only when it fails the loop that
-    // tries again (spinning with a pause between tries), then parks. With
-    // the loop's set-up on every item, a thread-to-thread spsc channel took
-    // 67-85 ns an item; 9-15 without (moodycamel's ReaderWriterQueue:
-    // 11-12). Only an spsc channel tries inline: where several threads share
-    // a ring (mpmc), faster retries made every thread slower (2+2 threads:
-    // 31-36 ns an item became 32-48 with the first try inline, and 20-28
-    // became 36-52 with the loop's), so their tries are calls (spin_send,
-    // spin_recv).
+    // pauses and tries again, then parks. With the loop's set-up on every
+    // item, a thread-to-thread spsc channel took 67-85 ns an item; 9-15
+    // without (moodycamel's ReaderWriterQueue: 11-12). Only an spsc channel
+    // tries inline: where several threads share a ring (mpmc), faster
+    // retries made every thread slower (2+2 threads, medians: 31.7 ns an
+    // item became 34.8 with the first try inline, and 20-28 became 36-52
+    // with the loop's), so theirs are calls (spin_send, spin_recv).
+    static constexpr bool tries_inline = S == shape::spsc;
 
     /// Throws send_error when closed, runtime::timeout_error at `deadline`.
     [[gnu::always_inline]] void send_blocking(T& value, clock::time_point deadline) {
-        const push_status st = S == shape::spsc ? try_send(value) : spin_send(value);
+        const push_status st = tries_inline ? try_send(value) : spin_send(value);
         if (st != push_status::ok) [[unlikely]]
             send_waiting(value, deadline);
     }
 
     /// Empty at the end of the stream; throws runtime::timeout_error at `deadline`.
     [[gnu::always_inline]] std::optional<T> recv_blocking(clock::time_point deadline) {
-        if constexpr (S != shape::spsc) {
-            if (std::optional<T> value = spin_recv()) return value;
-        } else {
+        if constexpr (tries_inline) {
             std::optional<T> value;
             if (try_recv(value)) [[likely]]
                 return move_out(value);
+        } else if (std::optional<T> value = spin_recv()) {
+            return value;
         }
         return recv_waiting(deadline);
     }
@@ -385,6 +385,7 @@ private:
             waitlist& list;
             waiter& w;
             Ready ready;
+            bool suspended = false;
 
             bool await_ready() const noexcept { return false; }
             bool await_suspend(std::coroutine_handle<> h) {
@@ -394,9 +395,14 @@ private:
                 w.ticket = t->ticket();
                 list.add(w);
                 base::heavy_barrier(list.count());
-                return !ready() && !t->is_cancelled();
+                suspended = !ready() && !t->is_cancelled();
+                return suspended;
             }
-            bool await_resume() noexcept { return !list.remove(w); }
+            bool await_resume() noexcept {
+                const bool notified = !list.remove(w);
+                if (notified && !suspended) drop_early_wake();
+                return notified;
+            }
         };
         return awaiter{list, w, std::move(ready)};
     }

@@ -41,6 +41,13 @@ struct waiter : base::list_hook {
     bool notified = false;                 // under the waitlist's lock
 };
 
+/// Called by a task whose wait did not suspend (what it waited for was
+/// there once it was linked) but was notified all the same: that wake came
+/// while the task still ran and left it marked `notified`, which would
+/// resume its next wait, whatever that waits for, before its time. Drops the
+/// mark with the current run's tickets (this wait was their only holder).
+inline void drop_early_wake() noexcept { runtime::detail::current_task()->renew_tickets(); }
+
 /// Parks the calling thread until `w.signal` is set or `deadline` passes.
 /// Returns false on timeout (the waiter may have been notified meanwhile:
 /// remove() tells).
