@@ -24,13 +24,18 @@ TEST(sleep, sleeps_wake_in_deadline_order) {
     auto main = []() -> rt::task<std::vector<int>> {
         auto order = std::make_shared<std::vector<int>>();
         std::vector<rt::join_handle<void>> hs;
+        // One base for every deadline, far enough ahead that all three are
+        // armed before the first is due even on a loaded machine (with
+        // sleep_for, a task that first ran 10 ms late fired out of order).
+        const auto base = std::chrono::steady_clock::now() + 50ms;
         for (int d : {30, 10, 20}) {
             hs.push_back(rt::spawn(
-                [](int d, std::shared_ptr<std::vector<int>> o) -> rt::task<void> {
-                    co_await rt::sleep_for(std::chrono::milliseconds(d));
+                [](std::chrono::steady_clock::time_point at, int d,
+                   std::shared_ptr<std::vector<int>> o) -> rt::task<void> {
+                    co_await rt::sleep_until(at);
                     o->push_back(d);
                 },
-                d, order));
+                base + std::chrono::milliseconds(d), d, order));
         }
         for (auto& h : hs) co_await h;
         co_return *order;
