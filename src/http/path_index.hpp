@@ -50,6 +50,27 @@ public:
         }
     }
 
+    /// The hash of `key` (anchor_index's too). Eight bytes at a time, the
+    /// last word overlapping the one before. The words' products are
+    /// independent of one another; only a rotation and an xor a word are
+    /// chained, so a key's hash is ready a few cycles after its last word (a
+    /// lookup waits for it before touching memory).
+    static std::uint64_t hash(std::string_view key) noexcept {
+        constexpr std::uint64_t k1 = 0x9E3779B97F4A7C15ULL, k2 = 0xBF58476D1CE4E5B9ULL;
+        const char* p = key.data();
+        const std::size_t n = key.size();
+        std::uint64_t h = n * k1;
+        if (n >= 8) {
+            for (std::size_t i = 0; i + 8 < n; i += 8) h = std::rotl(h, 23) ^ (load64(p + i) * k2);
+            h = std::rotl(h, 23) ^ (load64(p + n - 8) * k2);
+        } else {
+            h ^= load_head(p, p, n) * k2;
+        }
+        h ^= h >> 32;
+        h *= k1;
+        return h ^ (h >> 29);
+    }
+
     /// Bit i: a key of length 64 * block + i + 1 is present (block < 4).
     [[nodiscard]] std::uint64_t lengths(std::size_t block) const noexcept {
         return lengths_[block];
@@ -74,25 +95,6 @@ private:
         char head[inline_key] = {};
     };
 
-    // Eight bytes at a time, the last word overlapping the one before. The
-    // words' products are independent of one another; only a rotation and
-    // an xor a word are chained, so a key's hash is ready a few cycles
-    // after its last word (a lookup waits for it before touching memory).
-    static std::uint64_t hash(std::string_view key) noexcept {
-        constexpr std::uint64_t k1 = 0x9E3779B97F4A7C15ULL, k2 = 0xBF58476D1CE4E5B9ULL;
-        const char* p = key.data();
-        const std::size_t n = key.size();
-        std::uint64_t h = n * k1;
-        if (n >= 8) {
-            for (std::size_t i = 0; i + 8 < n; i += 8) h = std::rotl(h, 23) ^ (load64(p + i) * k2);
-            h = std::rotl(h, 23) ^ (load64(p + n - 8) * k2);
-        } else {
-            h ^= load_head(p, p, n) * k2;
-        }
-        h ^= h >> 32;
-        h *= k1;
-        return h ^ (h >> 29);
-    }
     void place(const slot& s) noexcept;
 
     std::vector<slot> slots_;  // a power of two in size, at most a quarter full
