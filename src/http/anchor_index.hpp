@@ -48,17 +48,15 @@ public:
 
     /// The slot of `key`, or null.
     [[nodiscard]] const void* find(std::string_view key) const noexcept {
-        if (slots_.empty()) return nullptr;
         const std::uint64_t h = path_index::hash(key);
-        const std::size_t mask = slots_.size() - 1;
         const auto tag = static_cast<std::uint8_t>(h >> 56);
-        for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+        for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
             const slot& s = slots_[i];
             if (s.key_length == 0) return nullptr;
             if (s.tag != tag || s.key_length != key.size()) continue;
             // equal_text reads eight bytes of the slot's key: an inline key
             // is followed by at least that many bytes of the slot.
-            const char* text = (s.flags & key_inline) != 0 ? s.data : keys_.data() + load32(s.data);
+            const char* text = key.size() <= inline_key ? s.data : keys_.data() + load32(s.data);
             if (equal_text(key.data(), key.data(), key.size(), text, key.size())) return &s;
         }
     }
@@ -66,12 +64,11 @@ public:
     [[nodiscard]] anchor at(const void* found) const noexcept {
         const slot& s = *static_cast<const slot*>(found);
         const std::uint8_t* program = nullptr;
-        if ((s.flags & program_inline) != 0) {
-            program = reinterpret_cast<const std::uint8_t*>(s.data) +
-                      ((s.flags & key_inline) != 0 ? s.key_length : 4);
-        } else if ((s.flags & program_apart) != 0) {
+        if (s.program == program_apart) {
             program = reinterpret_cast<const std::uint8_t*>(programs_.data()) +
                       load32(s.data + program_offset_at);
+        } else if (s.program != 0) {
+            program = reinterpret_cast<const std::uint8_t*>(&s) + s.program;
         }
         return {program, s.param, s.wildcard};
     }
@@ -89,25 +86,27 @@ private:
         std::memcpy(&v, p, sizeof v);
         return v;
     }
-    enum flag : std::uint8_t { key_inline = 1, program_inline = 2, program_apart = 4 };
     static constexpr std::size_t data_bytes = 52;
+    static constexpr std::size_t inline_key = 48;  // longer keys are apart
     static constexpr std::size_t program_offset_at = data_bytes - 4;
-    // data: the key, or (when it is apart) its offset in keys_ as four
-    // bytes; then the program, or (when it is apart) its offset in
+    static constexpr std::uint8_t program_apart = 0xFF;
+    // data: the key (up to inline_key bytes), or its offset in keys_ as four
+    // bytes; then the program, or (when it does not fit) its offset in
     // programs_ as the last four bytes.
     struct alignas(64) slot {
         std::uint16_t key_length = 0;  // 0: an empty slot
-        std::uint8_t flags = 0;
-        std::uint8_t tag = 0;  // the hash's top byte: most other keys fail on it
+        std::uint8_t tag = 0;          // the hash's top byte: most other keys fail on it
+        std::uint8_t program = 0;      // where the program starts in the slot; 0: none
         std::uint32_t param = 0;
         std::uint32_t wildcard = 0;
         char data[data_bytes] = {};
     };
     static_assert(sizeof(slot) == 64, "a slot is one cache line");
 
-    std::vector<slot> slots_;  // a power of two in size, at most a quarter full
-    std::string keys_;         // keys that are apart (longer than a word)
-    std::string programs_;     // programs that are apart
+    std::vector<slot> slots_ = std::vector<slot>(1);  // a power of two, at most a quarter full
+    std::size_t mask_ = 0;                            // slots_.size() - 1
+    std::string keys_;                                // keys that are apart (longer than a word)
+    std::string programs_;                            // programs that are apart
     std::size_t longest_ = 0;
     std::uint64_t lengths_[path_index::length_window / 64] = {};
 };

@@ -87,6 +87,24 @@ inline std::uint64_t slash_bits(const char* begin, const char* p, std::size_t n)
     return bits;
 }
 
+/// slash_bits of a whole path shorter than 64 bytes (bits past its end are
+/// zero).
+inline std::uint64_t slash_bits_of_path(const char* p, std::size_t n) noexcept {
+#if defined(__SSE2__)
+    // Sixteen bytes a compare, the last sixteen overlapping the ones before:
+    // a byte seen twice gives the same bit twice. No loop: a short path
+    // takes two to four compares, chosen by branches on its length that a
+    // server's paths keep predictable.
+    if (n >= 16) {
+        std::uint64_t bits = slash_bits16(p) | std::uint64_t{slash_bits16(p + n - 16)} << (n - 16);
+        if (n > 32) bits |= std::uint64_t{slash_bits16(p + 16)} << 16;
+        if (n > 48) bits |= std::uint64_t{slash_bits16(p + 32)} << 32;
+        return bits;
+    }
+#endif
+    return slash_bits(p, p, n);
+}
+
 /// The length of the segment that starts `rest` (up to its first '/', or
 /// all of it). `begin`: as load_head's.
 inline std::size_t segment_length(const char* begin, const char* rest, std::size_t size) noexcept {

@@ -31,7 +31,8 @@ struct route_table::matcher {
 
     /// Where the segment that starts at `at` (<= size) ends.
     [[nodiscard]] std::size_t segment_end(std::size_t at) const noexcept {
-        if (size < 64) return at + static_cast<std::size_t>(std::countr_zero(ends >> at));
+        // Never zero (the end's bit): the builtin's bit scan needs no test.
+        if (size < 64) return at + static_cast<std::size_t>(__builtin_ctzll(ends >> at));
         return at + segment_length(path, path + at, size - at);
     }
 };
@@ -368,7 +369,7 @@ route_match route_table::match(method m, std::string_view path,
         if (path.size() < 64) {
             // One scan of a short path's '/' bytes serves the anchors and
             // every parameter's segment.
-            const std::uint64_t slashes = slash_bits(path.data(), path.data(), path.size());
+            const std::uint64_t slashes = slash_bits_of_path(path.data(), path.size());
             mt.ends = slashes | std::uint64_t{1} << path.size();
             r = walk_from_root_ ? find(0, path, mt)
                                 : from_anchors(slashes & anchors_.lengths(0), 0, mt);
