@@ -29,11 +29,16 @@ struct route_table::matcher {
     std::uint64_t ends = 0;
     std::uint32_t fallback = 0;  // the most specific leaf with any route, for 405
 
-    /// Where the segment that starts at `at` (<= size) ends.
-    [[nodiscard]] std::size_t segment_end(std::size_t at) const noexcept {
+    /// Where the segment that starts at `at` (<= size) ends; `ends` and
+    /// `size` as the matcher's, passed by callers that keep them in registers.
+    [[nodiscard]] std::size_t segment_end(std::size_t at, std::uint64_t ends_,
+                                          std::size_t size_) const noexcept {
         // Never zero (the end's bit): the builtin's bit scan needs no test.
-        if (size < 64) return at + static_cast<std::size_t>(__builtin_ctzll(ends >> at));
-        return at + segment_length(path, path + at, size - at);
+        if (size_ < 64) return at + static_cast<std::size_t>(__builtin_ctzll(ends_ >> at));
+        return at + segment_length(path, path + at, size_ - at);
+    }
+    [[nodiscard]] std::size_t segment_end(std::size_t at) const noexcept {
+        return segment_end(at, ends, size);
     }
 };
 
@@ -250,33 +255,40 @@ const route* route_table::captures(const std::uint8_t* program, std::uint32_t pa
 // within it; on failure the captures it pushed are undone.
 const route* route_table::run_program(const std::uint8_t* program, std::size_t at,
                                       matcher& mt) const noexcept {
-    const std::size_t depth = mt.params.size();
+    // Copies the loop keeps in registers: the matcher lives in memory (its
+    // address goes to find), and each capture would reload them.
+    const char* const path = mt.path;
+    const std::size_t size = mt.size;
+    const std::uint64_t ends = mt.ends;
+    const std::string_view* const names = names_.data();
+    path_params& params = mt.params;
+    const std::size_t depth = params.size();
     // Captures and texts alternate: each exit below is met at a different
     // point of the loop, so a predictor that sees the branches before it
     // tells them apart (one exit for both mispredicts once a match).
     for (std::uint8_t item = *program++;;) {
-        const std::string_view name = names_[item & ~program_wildcard];
+        const std::string_view name = names[item & ~program_wildcard];
         if ((item & program_wildcard) == 0) {
-            const std::size_t end = mt.segment_end(at);
+            const std::size_t end = mt.segment_end(at, ends, size);
             if (end == at) goto fail;
-            mt.params.push(name, {mt.path + at, end - at});
+            params.push(name, {path + at, end - at});
             at = end;
         } else {
-            mt.params.push(name, {mt.path + at, mt.size - at});
-            at = mt.size;
+            params.push(name, {path + at, size - at});
+            at = size;
         }
         if ((item = *program++) == program_end) break;
         // The program has more than eight bytes after any text (its leaf),
         // as equal_text needs.
-        if (mt.size - at < item || !equal_text(mt.path, mt.path + at, mt.size - at,
-                                               reinterpret_cast<const char*>(program), item)) {
+        if (size - at < item ||
+            !equal_text(path, path + at, size - at, reinterpret_cast<const char*>(program), item)) {
             goto fail;
         }
         at += item;
         program += item;
         if ((item = *program++) == program_end) break;
     }
-    if (at == mt.size) {
+    if (at == size) {
         const std::uint32_t number = load32(program) >> (4 * static_cast<unsigned>(mt.m)) & 0xF;
         if (number != 0) {
             const route* r;  // stored as bytes (compile_program): copied back, not cast

@@ -15,12 +15,13 @@
 // and the wildcard of each node on it, deepest first. Only two kinds of
 // node on the chain can lead to a match: the one at the whole path, if a
 // route ends there, and nodes with a capture child ("anchors"), whose path
-// from the root is static text ending in '/'. The table indexes both by that text in hash
-// tables (path_index): a match looks up the whole path, then each prefix
-// ending in '/' whose length is that of some such node's text (a bit test
-// picks them), longest first, and walks the table only from the captures
-// of the nodes it finds, in the walk's order: the same answer, without the
-// levels above. Below a capture the table is walked as the tree, step for
+// from the root is static text ending in '/'. The table indexes both by
+// that text in hash tables (path_index, anchor_index: an anchor's slot also
+// holds its parameter's program): a match looks up the whole path, then
+// each prefix ending in '/' whose length is that of some such node's text
+// (a bit test picks them), longest first, and walks the table only from the
+// captures of the nodes it finds, in the walk's order: the same answer,
+// without the levels above. Below a capture the table is walked as the tree, step for
 // step: static child, then parameter, then wildcard, with backtracking;
 // a parameter whose subtree does not branch is run as a program instead (see
 // program_end). route_table_test.cpp checks the answers against the rules
