@@ -50,6 +50,32 @@ public:
         }
     }
 
+    /// The hash of `key` (anchor_index's too). Sixteen bytes a step: two
+    /// words, xored with constants, multiplied into 128 bits whose halves
+    /// are xored, so that every bit of either word reaches every bit of the
+    /// result in one multiplication; the steps are chained, the last one on
+    /// the last sixteen bytes (overlapping the one before) and the length.
+    /// A key of up to 32 bytes, most of them, takes one or two products and
+    /// no loop (the rotate-multiply-xor a word that this replaced took about
+    /// 35 instructions for 20 bytes, this about 15).
+    static std::uint64_t hash(std::string_view key) noexcept {
+        constexpr std::uint64_t k1 = 0x9E3779B97F4A7C15ULL, k2 = 0xBF58476D1CE4E5B9ULL,
+                                k3 = 0x94D049BB133111EBULL, k4 = 0xD6E8FEB86659FD93ULL;
+        auto fold = [](std::uint64_t a, std::uint64_t b) {
+            const unsigned __int128 product = static_cast<unsigned __int128>(a) * b;
+            return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64);
+        };
+        const char* p = key.data();
+        const std::size_t n = key.size();
+        if (n <= 8) return fold(load_head(p, p, n) ^ k1, n ^ k2);
+        if (n <= 16) return fold(load64(p) ^ k1, load64(p + n - 8) ^ k2 ^ n);
+        std::uint64_t h = fold(load64(p) ^ k1, load64(p + 8) ^ k2);
+        for (std::size_t i = 16; i + 16 < n; i += 16) {
+            h = fold(load64(p + i) ^ k1 ^ h, load64(p + i + 8) ^ k2);
+        }
+        return fold(load64(p + n - 16) ^ k3 ^ h, load64(p + n - 8) ^ k4 ^ n);
+    }
+
     /// Bit i: a key of length 64 * block + i + 1 is present (block < 4).
     [[nodiscard]] std::uint64_t lengths(std::size_t block) const noexcept {
         return lengths_[block];
@@ -74,25 +100,6 @@ private:
         char head[inline_key] = {};
     };
 
-    // Eight bytes at a time, the last word overlapping the one before. The
-    // words' products are independent of one another; only a rotation and
-    // an xor a word are chained, so a key's hash is ready a few cycles
-    // after its last word (a lookup waits for it before touching memory).
-    static std::uint64_t hash(std::string_view key) noexcept {
-        constexpr std::uint64_t k1 = 0x9E3779B97F4A7C15ULL, k2 = 0xBF58476D1CE4E5B9ULL;
-        const char* p = key.data();
-        const std::size_t n = key.size();
-        std::uint64_t h = n * k1;
-        if (n >= 8) {
-            for (std::size_t i = 0; i + 8 < n; i += 8) h = std::rotl(h, 23) ^ (load64(p + i) * k2);
-            h = std::rotl(h, 23) ^ (load64(p + n - 8) * k2);
-        } else {
-            h ^= load_head(p, p, n) * k2;
-        }
-        h ^= h >> 32;
-        h *= k1;
-        return h ^ (h >> 29);
-    }
     void place(const slot& s) noexcept;
 
     std::vector<slot> slots_;  // a power of two in size, at most a quarter full

@@ -15,15 +15,16 @@
 // and the wildcard of each node on it, deepest first. Only two kinds of
 // node on the chain can lead to a match: the one at the whole path, if a
 // route ends there, and nodes with a capture child ("anchors"), whose path
-// from the root is static text ending in '/'. The table indexes both by that text in hash
-// tables (path_index): a match looks up the whole path, then each prefix
-// ending in '/' whose length is that of some such node's text (a bit test
-// picks them), longest first, and walks the table only from the captures
-// of the nodes it finds, in the walk's order: the same answer, without the
-// levels above. Below a capture the table is walked as the tree, step for
+// from the root is static text ending in '/'. The table indexes both by
+// that text in hash tables (path_index, anchor_index: an anchor's slot also
+// holds its parameter's program): a match looks up the whole path, then
+// each prefix ending in '/' whose length is that of some such node's text
+// (a bit test picks them), longest first, and walks the table only from the
+// captures of the nodes it finds, in the walk's order: the same answer,
+// without the levels above. Below a capture the table is walked as the tree, step for
 // step: static child, then parameter, then wildcard, with backtracking;
-// a parameter whose subtree does not branch is run as a tail instead (see
-// tail_kind). route_table_test.cpp checks the answers against the rules
+// a parameter whose subtree does not branch is run as a program instead (see
+// program_end). route_table_test.cpp checks the answers against the rules
 // written out plainly, on random routes.
 #pragma once
 
@@ -37,6 +38,7 @@
 #include <string_view>
 #include <vector>
 
+#include "anchor_index.hpp"
 #include "path_index.hpp"
 #include "route_node.hpp"
 
@@ -48,8 +50,9 @@ public:
     explicit route_table(const route_node& root);
 
     /// router::match's answer, computed on the table. Allocates nothing.
-    [[nodiscard]] route_match match(method m, std::string_view path,
-                                    path_params& params) const noexcept;
+    /// Inlined into router::match (route_table.cpp).
+    [[nodiscard, gnu::always_inline]] inline route_match match(method m, std::string_view path,
+                                                               path_params& params) const noexcept;
 
 private:
     // Index 0 is the root, which is nobody's child: 0 means "none" in the
@@ -62,54 +65,63 @@ private:
         std::uint32_t text_length;  // static nodes: bytes matched; captures: the name's length
         std::uint32_t children;     // the first static child; the others follow it
         std::uint32_t child_count;
-        std::uint32_t param;        // the parameter child, or 0
-        std::uint32_t wildcard;     // the wildcard child, or 0
-        std::uint32_t leaf;         // 1 + index in leaves_, or 0: no route ends here
-        std::uint32_t param_tail;   // the parameter child's subtree as a tail (below), or 0
-        char firsts[inline_bytes];  // the first bytes of the first static children
-        char head[inline_bytes];    // the first bytes of the text
+        std::uint32_t param;          // the parameter child, or 0
+        std::uint32_t wildcard;       // the wildcard child, or 0
+        std::uint32_t leaf;           // 1 + index in leaves_, or 0: no route ends here
+        std::uint32_t param_program;  // 1 + the parameter child's program's offset, or 0
+        char firsts[inline_bytes];    // the first bytes of the first static children
+        char head[inline_bytes];      // the first bytes of the text
     };
     static_assert(sizeof(node) == 64, "a table node is one cache line");
     struct matcher;
     // A parameter's subtree that is one path to one leaf (":id/items/:item",
-    // the usual end of a route) is also compiled into a tail: a run of
-    // 8-byte records in tails_, each a kind, a length and an offset (a
-    // capture's name in text_), a static text's bytes following its record,
-    // and at the end the leaf (its number, for 405, and its methods as a
-    // mask) followed by its routes. A tail is one or two cache lines where
-    // the walk would read a node per step and then the leaf, and it runs as
-    // one loop without backtracking.
-    enum tail_kind : std::uint8_t { tail_param = 1, tail_static, tail_wildcard, tail_end };
-    static constexpr std::uint32_t has_tail = 0x80000000;  // in an anchor's parameter field
+    // the usual end of a route) is also compiled into a program, run as one
+    // loop without backtracking where the walk would read a node a step and
+    // then the leaf. Its bytes: a capture (program_wildcard | its name's
+    // index in names_, or the index alone for a parameter); the length of
+    // the static text that follows it (1 to 254: never program_end) and
+    // that text, unless the route ends there; the next capture...;
+    // program_end; then the leaf: its methods as four bits each (1 + the
+    // index of the method's route among those that follow, HEAD taking
+    // GET's when it has none; 0: no route), its number (1 + index in
+    // leaves_, for 405), its routes as eight bytes each. `:id/items/:item`
+    // with one route is 27 bytes: it fits in its anchor's slot.
+    static constexpr std::uint8_t program_wildcard = 0x80;
+    static constexpr std::uint8_t program_end = 0xFF;
+    static constexpr std::size_t max_names = 127;  // indexes below program_end's low bits
     // A leaf's routes by method: one cache line.
     struct alignas(64) leaf_routes {
         std::array<const route*, method_count> routes{};
     };
 
+    // What the build collects on its way: the anchors, and the captures'
+    // names as nodes (names_ views text_ once it stops growing).
+    struct build_state {
+        std::vector<anchor_index::entry> anchors;
+        std::vector<std::uint32_t> names;
+    };
     /// Fills nodes_[at] from `from`; `path` is the text from the root to it
     /// when that is all static, else null.
-    void fill(std::uint32_t at, const route_node& from, const std::string* path);
+    void fill(std::uint32_t at, const route_node& from, const std::string* path,
+              build_state& state);
     std::uint32_t append_node();
-    /// The tail of the subtree under the parameter node `param` (1 + its
-    /// offset in tails_), or 0 when that subtree branches.
-    std::uint32_t compile_tail(std::uint32_t param);
+    /// The program of the subtree under the parameter node `param`, or
+    /// nothing when that subtree branches (or its names or texts do not fit).
+    std::string compile_program(std::uint32_t param, build_state& state) const;
     // Inlined where they are used: a match is a few dozen instructions a
     // step, and each call saved is a prologue and an epilogue (callgrind).
     [[gnu::always_inline]] inline std::uint32_t static_child(const node& n, std::string_view rest,
                                                              const char* begin) const noexcept;
     [[gnu::always_inline]] inline const route* pick(std::uint32_t leaf, matcher& mt) const noexcept;
-    [[gnu::always_inline]] inline const route* pick_in_tail(std::uint32_t mask,
-                                                            const std::uint64_t* routes,
-                                                            std::uint32_t leaf,
+    [[gnu::always_inline]] inline const route* captures(const std::uint8_t* program,
+                                                        std::uint32_t param, std::uint32_t wildcard,
+                                                        std::size_t at, matcher& mt) const noexcept;
+    [[gnu::always_inline]] inline const route* run_program(const std::uint8_t* program,
+                                                           std::size_t at,
+                                                           matcher& mt) const noexcept;
+    [[gnu::always_inline]] inline const route* from_anchors(std::uint64_t ends, std::size_t base,
                                                             matcher& mt) const noexcept;
-    [[gnu::always_inline]] inline const route* captures(std::uint32_t param, std::uint32_t tail,
-                                                        std::uint32_t wildcard,
-                                                        std::string_view rest,
-                                                        matcher& mt) const noexcept;
-    [[gnu::always_inline]] inline const route* run_tail(std::uint32_t tail, std::string_view rest,
-                                                        matcher& mt) const noexcept;
-    [[gnu::always_inline]] inline const route* find_from_anchors(std::string_view path,
-                                                                 matcher& mt) const noexcept;
+    const route* from_anchors_of_long_path(matcher& mt) const noexcept;
     const route* find(std::uint32_t at, std::string_view rest, matcher& mt) const noexcept;
     [[nodiscard]] std::string_view text_of(const node& n) const noexcept {
         return {text_.data() + n.text, n.text_length};
@@ -121,29 +133,12 @@ private:
     std::string text_;
     std::vector<leaf_routes> leaves_;
     std::vector<std::string_view> allow_;  // allow_[i]: leaves_[i]'s Allow header
+    std::vector<std::string_view> names_;  // the captures' names, each once (views of text_)
+    std::string programs_;                 // the parameters' programs, for walks below anchors
     path_index statics_;                   // routes without captures by path: 1 + index in leaves_
-    // Tails start where a cache line does when that saves reading one more
-    // (compile_tail), so their storage starts on a line.
-    template <class T>
-    struct line_allocator {
-        using value_type = T;
-        line_allocator() = default;
-        template <class U>
-        line_allocator(const line_allocator<U>&) noexcept {}
-        T* allocate(std::size_t n) {
-            return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{64}));
-        }
-        void deallocate(T* p, std::size_t) noexcept { ::operator delete (p, std::align_val_t{64}); }
-        template <class U>
-        bool operator==(const line_allocator<U>&) const noexcept {
-            return true;
-        }
-    };
-    std::vector<std::uint64_t, line_allocator<std::uint64_t>> tails_;
     // Nodes with a capture child and a static path from the root, by that
-    // path (which ends in '/'): the parameter child (has_tail | its tail if
-    // it has one) | the wildcard child << 32.
-    path_index anchors_;
+    // path (which ends in '/'), with their parameter's program.
+    anchor_index anchors_;
     // An anchor's path is longer than path_index::length_window: matches
     // walk from the root (the anchors' lengths are not all known as bits).
     bool walk_from_root_ = false;

@@ -228,6 +228,51 @@ TEST(route_table, random_routes_with_a_prefix_past_the_length_window_match_as_th
     for (std::uint32_t seed = 1; seed <= 20; ++seed) check_random_routes(seed, 30, 300, long_text);
 }
 
+TEST(route_table, random_routes_whose_programs_do_not_fit_their_slot_match_as_the_rules_say) {
+    // A 40-byte text makes many anchors' key and program too long for one
+    // slot (the program is kept apart), or the key itself (kept apart too).
+    const std::string long_text(40, 'k');
+    for (std::uint32_t seed = 1; seed <= 20; ++seed) check_random_routes(seed, 30, 300, long_text);
+}
+
+TEST(route_table, more_capture_names_than_programs_can_index_still_match) {
+    // Programs index at most 127 names; the routes past them are walked.
+    router r;
+    for (int i = 0; i < 200; ++i) {
+        const std::string n = std::to_string(i);
+        r.get("/r" + n + "/:p" + n + "/items/:q" + n, noop());
+    }
+    for (int i = 0; i < 200; ++i) {
+        const std::string n = std::to_string(i);
+        EXPECT_EQ(actual(r, method::get, "/r" + n + "/7/items/x"),
+                  "/r" + n + "/:p" + n + "/items/:q" + n + " p" + n + "=7 q" + n + "=x");
+    }
+}
+
+TEST(route_table, segments_end_alike_in_paths_shorter_than_64_bytes_and_longer) {
+    // Under 64 bytes a segment's end is a bit scan of the whole path's '/'
+    // bits; from 64 on it is searched for: around the boundary both must
+    // end segments at the same places.
+    router r;
+    r.get("/a/:x/b/:y", noop()).get("/a/:x/*rest", noop());
+    for (std::size_t total = 58; total <= 70; ++total) {
+        const std::string y(total - 8, 'y');
+        const std::string path = "/a/xx/b/" + y;
+        ASSERT_EQ(path.size(), total);
+        EXPECT_EQ(actual(r, method::get, path), "/a/:x/b/:y x=xx y=" + y);
+        EXPECT_EQ(actual(r, method::get, path + "/"), "/a/:x/*rest x=xx rest=b/" + y + "/");
+    }
+}
+
+TEST(route_table, a_program_leaf_answers_head_with_get_and_405_with_its_allow) {
+    router r;
+    r.get("/u/:id/items/:item", noop()).post("/v/:id/items/:item", noop());
+    EXPECT_EQ(actual(r, method::head, "/u/1/items/2"), "/u/:id/items/:item id=1 item=2");
+    EXPECT_EQ(actual(r, method::put, "/u/1/items/2"), "405 GET, HEAD, OPTIONS");
+    EXPECT_EQ(actual(r, method::get, "/v/1/items/2"), "405 POST, OPTIONS");
+    EXPECT_EQ(actual(r, method::post, "/v/1/items/2"), "/v/:id/items/:item id=1 item=2");
+}
+
 TEST(route_table, a_parameter_route_is_found_from_the_longest_matching_prefix) {
     router r;
     r.get("/a/:x", noop()).get("/a/b/:y", noop()).get("/a/b/c/:z/*rest", noop());

@@ -134,9 +134,7 @@ void router::insert(method m, std::string_view pattern, handler fn, std::vector<
     }
 }
 
-route_match router::match(method m, std::string_view path, path_params& params) const noexcept {
-    return table_->get(*root_).match(m, path, params);
-}
+// router::match is in route_table.cpp, where the table's match is inlined into it.
 
 route_group router::group(std::string_view prefix, std::vector<middleware> chain) {
     return route_group(*this, std::string(prefix), std::move(chain));
