@@ -1,6 +1,7 @@
 #include "worker.hpp"
 
 #include <pthread.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <chrono>
@@ -132,7 +133,15 @@ task_core* worker::steal_into(worker& thief, unsigned round) noexcept {
 bool worker::stuck_in_run(worker& thief, unsigned round) const noexcept {
     run_sighting& seen = thief.sightings_[index_];
     std::uint64_t tick = tick_.load(std::memory_order_relaxed);
-    if (seen.tick == tick) return round - seen.round >= grace_rounds;
+    if (seen.tick == tick) {
+        if (round - seen.round < grace_rounds) return false;
+        // This worker may be stuck only because the thief holds its core
+        // (more runnable threads than cores): then it is the thief that
+        // should step aside, as Go's thieves do before taking a runnext.
+        sched_yield();
+        tick = tick_.load(std::memory_order_relaxed);
+        if (seen.tick == tick) return true;
+    }
     seen = {tick, round};
     return false;
 }
@@ -203,6 +212,12 @@ task_core* worker::search() noexcept {
             // Our own sockets and timers must not wait for the spin to end.
             poll_io_and_timers(false);
             if (has_stealable_work() || clock::now() > give_up) return nullptr;
+            // When this core is shared (more runnable threads than cores,
+            // another worker among them), the spin would hold up the very
+            // worker whose work it waits to steal: traced on this machine,
+            // a producer and a consumer on two workers sharing one core took
+            // turns, each waiting out the other's 50 µs search.
+            sched_yield();
         }
         for (int i = 0; i < 32; ++i) base::cpu_relax();
     }
