@@ -130,7 +130,15 @@ TEST(worker, a_busy_workers_single_queued_task_is_not_stolen) {
     constexpr int from = taking_turns::rounds / 2;
     for (int i = from; i < taking_turns::rounds; ++i) together += s->a_ran_on[i] == s->b_ran_on[i];
     EXPECT_NE(s->ticker_ran_on.load(), s->a_ran_on[0]);
-    EXPECT_GE(together, (taking_turns::rounds - from) * 98 / 100);
+    // Preemption splits the pair now and then (more often when instrumented
+    // code runs on a busy machine: 96.9% together under TSan at load 7);
+    // on main, 5 of 6 runs were under 95% together, 4 of 6 under 90%.
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+    constexpr int min_percent = 90;
+#else
+    constexpr int min_percent = 95;
+#endif
+    EXPECT_GE(together, (taking_turns::rounds - from) * min_percent / 100);
 }
 
 struct stuck_run {
