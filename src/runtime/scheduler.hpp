@@ -5,8 +5,9 @@
 // Parking. A worker with nothing to do counts itself idle, then looks once
 // more at the injection queue and the other workers' queues, and only then
 // parks in epoll_wait. A thread that makes work available (pushes to the
-// injection queue, or to a local queue while others are idle) then reads the
-// idle count and unparks one worker. Both sides put a sequentially
+// injection queue, or to a local queue while others are idle; not a task
+// woken into its own LIFO slot, which it runs next) then reads the idle
+// count and unparks one worker. Both sides put a sequentially
 // consistent fence between their write and their read, so at least one of
 // them sees the other: work is never stranded while a worker sleeps.
 // Only one worker is woken at a time, and none while another is already

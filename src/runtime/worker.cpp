@@ -1,6 +1,7 @@
 #include "worker.hpp"
 
 #include <pthread.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <rivet/base/spinlock.hpp>
 #include <rivet/runtime/detail/spawned.hpp>
 #include <string>
+#include <utility>
 
 #include "scheduler.hpp"
 
@@ -83,6 +85,7 @@ worker::worker(scheduler& owner, unsigned index)
           owner, [](void* self) { static_cast<worker*>(self)->unpark(); }, this) {}
 
 void worker::start() {
+    sightings_.resize(owner_.workers().size());
     thread_ = std::thread([this] { run(); });
 }
 
@@ -101,27 +104,65 @@ void worker::push_back(task_core* t) noexcept {
 
 void worker::push_local(task_core* t, bool lifo) noexcept {
     if (lifo) {
+        // This worker is awake and runs the task next: waking another one to
+        // take it is no bid for parallelism, only a cross-core wake (and,
+        // when the two tasks wake each other, a pair split across cores for
+        // every item). Tokio found the same and stopped notifying here.
         task_core* displaced = lifo_.exchange(t, std::memory_order_acq_rel);
-        if (displaced == nullptr) {
-            owner_.notify_one(/*strict=*/false);
-            return;
-        }
+        if (displaced == nullptr) return;
         t = displaced;
     }
     push_back(t);  // an overflow to the injection queue is still ours to run
     owner_.notify_one(/*strict=*/false);
 }
 
-task_core* worker::steal_into(worker& thief) noexcept {
+task_core* worker::steal_into(worker& thief, unsigned round) noexcept {
+    std::uint32_t queued = queue_.size();
+    if (queued >= 2) return queue_.steal_half_into(thief.queue_);  // a backlog: balance it
+    // A single queued task, or the LIFO task, is this worker's next one:
+    // taking it moves no backlog, it only splits two tasks that take turns
+    // here (a producer and a consumer that share a worker and so never
+    // wait), so it is taken only from a worker stuck in one run. Without
+    // that, the LIFO task would wait for the run to end.
+    if (queued == 0 && lifo_.load(std::memory_order_relaxed) == nullptr) return nullptr;
+    if (!stuck_in_run(thief, round)) return nullptr;
     if (task_core* t = queue_.steal_half_into(thief.queue_)) return t;
-    // The LIFO slot is stealable too, or a task woken just before this worker
-    // blocked in a long run would wait for it.
     return lifo_.exchange(nullptr, std::memory_order_acq_rel);
 }
 
+bool worker::stuck_in_run(worker& thief, unsigned round) const noexcept {
+    run_sighting& seen = thief.sightings_[index_];
+    std::uint64_t tick = tick_.load(std::memory_order_relaxed);
+    if (seen.tick == tick) {
+        if (round - seen.round < grace_rounds) return false;
+        // This worker may be stuck only because the thief holds its core
+        // (more runnable threads than cores): then it is the thief that
+        // should step aside, as Go's thieves do before taking a runnext.
+        sched_yield();
+        tick = tick_.load(std::memory_order_relaxed);
+        if (seen.tick == tick) return true;
+    }
+    seen = {tick, round};
+    return false;
+}
+
 task_core* worker::next_task() noexcept {
-    ++tick_;
-    if (tick_ % fairness_interval == 0) {
+    task_core* t = pick_next();
+    // A task requeued by its last run goes behind the others only now, after
+    // the next one has left the queue: pushed first, it made a queue of one
+    // look like a backlog of two to a thief (see steal_into) for a moment.
+    if (requeue_ == nullptr) [[likely]]
+        return t;
+    task_core* requeued = std::exchange(requeue_, nullptr);
+    if (t == nullptr) return requeued;
+    push_back(requeued);
+    return t;
+}
+
+task_core* worker::pick_next() noexcept {
+    std::uint64_t tick = tick_.load(std::memory_order_relaxed) + 1;
+    tick_.store(tick, std::memory_order_relaxed);
+    if (tick % fairness_interval == 0) {
         if (task_core* t = owner_.injected().pop()) return t;
     }
     if (lifo_.load(std::memory_order_relaxed) != nullptr) {
@@ -163,19 +204,26 @@ task_core* worker::search() noexcept {
     // pointless with a single worker, which has nobody to steal from.
     if (owner_.workers().size() == 1) return nullptr;
     auto give_up = clock::now() + max_search;
+    for (run_sighting& s : sightings_) s = {};
     for (unsigned round = 1;; ++round) {
-        if (task_core* t = steal()) return t;
+        if (task_core* t = steal(round)) return t;
         if (!owner_.injected().empty() || owner_.stopping()) return nullptr;
         if (round % 16 == 0) {
             // Our own sockets and timers must not wait for the spin to end.
             poll_io_and_timers(false);
             if (has_stealable_work() || clock::now() > give_up) return nullptr;
+            // When this core is shared (more runnable threads than cores,
+            // another worker among them), the spin would hold up the very
+            // worker whose work it waits to steal: traced on this machine,
+            // a producer and a consumer on two workers sharing one core took
+            // turns, each waiting out the other's 50 µs search.
+            sched_yield();
         }
         for (int i = 0; i < 32; ++i) base::cpu_relax();
     }
 }
 
-task_core* worker::steal() noexcept {
+task_core* worker::steal(unsigned round) noexcept {
     auto& all = owner_.workers();
     std::size_t n = all.size();
     if (n <= 1) return nullptr;
@@ -184,7 +232,7 @@ task_core* worker::steal() noexcept {
     for (std::size_t i = 0; i < n; ++i) {
         worker& victim = *all[(start + i) % n];
         if (&victim == this) continue;
-        if (task_core* t = victim.steal_into(*this)) return t;
+        if (task_core* t = victim.steal_into(*this, round)) return t;
     }
     return take_injected();
 }
@@ -242,11 +290,12 @@ void worker::end_run(task_core* t) noexcept {
     std::uint64_t st = t->state.load(std::memory_order_acquire);
     for (;;) {
         if (st & task_core::notified) {
-            // Woken while it ran: it goes to the back of the queue, as a yield.
+            // Woken while it ran: it goes to the back of the queue, as a yield
+            // (once the next task is chosen, see next_task).
             t->state.store(
                 (st & ~(task_core::status_mask | task_core::notified)) | task_core::scheduled,
                 std::memory_order_release);
-            push_back(t);
+            requeue_ = t;
             return;
         }
         if (t->state.compare_exchange_weak(st, (st & ~task_core::status_mask) | task_core::idle,
@@ -325,7 +374,7 @@ void worker::run() noexcept {
     while (!owner_.stopping()) {
         if (task_core* t = next_task()) {
             run_task(t);
-            if (tick_ % fairness_interval == 0) {
+            if (tick_.load(std::memory_order_relaxed) % fairness_interval == 0) {
                 poll_io_and_timers(false);
                 registry_.reap_remote();
             }
@@ -351,7 +400,12 @@ void worker::run() noexcept {
         owner_.idle.fetch_add(1, std::memory_order_seq_cst);
         base::store_load_barrier(owner_.idle);
         bool work_appeared = !owner_.injected().empty() || owner_.stopping();
-        for (auto& w : owner_.workers()) work_appeared = work_appeared || w->has_stealable_work();
+        for (auto& w : owner_.workers()) {
+            // Another worker's single queued task is its own next one (see
+            // steal_into): it does not keep this worker awake.
+            work_appeared =
+                work_appeared || (w.get() == this ? has_stealable_work() : w->has_work_to_share());
+        }
         if (!work_appeared) poll_io_and_timers(true);
         owner_.idle.fetch_sub(1, std::memory_order_seq_cst);
         parked_.store(false, std::memory_order_relaxed);
