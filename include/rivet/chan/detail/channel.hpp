@@ -251,7 +251,7 @@ public:
     // Waiting as a thread: one try, and only when it fails the loop that
     // pauses and tries again, then parks. With the loop's set-up on every
     // item, a thread-to-thread spsc channel took 67-85 ns an item; 9-15
-    // without (moodycamel's ReaderWriterQueue: 11-12). Only an spsc channel
+    // without (docs/chan.md has the peers). Only an spsc channel
     // tries inline: where several threads share a ring (mpmc), faster
     // retries made every thread slower (2+2 threads, medians: 31.7 ns an
     // item became 34.8 with the first try inline, and 20-28 became 36-52
