@@ -260,12 +260,13 @@ public:
 
     // Pauses between two tries of a waiting thread. With one, the two ends
     // met on the ring's lines nearly item by item; waiting longer lets the
-    // other end move a batch meanwhile. Alternating runs against one pause:
-    // spsc thread to thread 13.7 -> 7.5 ns an item with two, its round trip
-    // unchanged (231.6 -> 233.3 ns); mpmc 2+2 threads 34.3 -> 21.8 and 4+4
-    // 43.1 -> 27.6 with three (with two: 26.1 and 32.9). Three would cost
-    // the spsc round trip 30 ns.
-    static constexpr int pauses_per_try = S == shape::spsc ? 2 : 3;
+    // other end move a batch meanwhile. Alternating runs, ns an item: spsc
+    // thread to thread 13.8 -> 7.2 with two, its round trip unchanged
+    // (228.7 -> 222.8 ns; three would cost it about 30). mpmc 2+2 / 4+4
+    // threads: one 31.9 / 33.7, three 22.4 / 25.7, six 19.5 / 20.1, ten
+    // 18.0 / 21.4, and six parks less than three. The price: a waiting
+    // thread sees an item up to six pauses (about 180 ns here) late.
+    static constexpr int pauses_per_try = S == shape::spsc ? 2 : 6;
     static void pause_between_tries() noexcept {
         for (int i = 0; i < pauses_per_try; ++i) base::cpu_relax();
     }
