@@ -23,10 +23,11 @@
 // - Close: explicit (either end), or when the last sender goes, or the last
 //   receiver. Receivers drain what is left, then see the end (an empty
 //   optional); sends fail with send_error.
-// - Waiting never burns a core: a thread tries 200 times (a pause between), then
-//   parks on a futex; a task gives way to its worker's other tasks up to 16
-//   times (trying again after each), then suspends. Every wait of a task is a
-//   cancellation point, and with_timeout() bounds it.
+// - Waiting never burns a core: a thread tries again for about 200 CPU
+//   pauses (a few between tries), then parks on a futex; a task gives way to
+//   its worker's other tasks up to 16 times (trying again after each), then
+//   suspends. Every wait of a task is a cancellation point, and
+//   with_timeout() bounds it.
 //
 // Capacity is rounded up to a power of two (at least 2 for the shapes with a
 // many end). Items must be nothrow move-constructible.
