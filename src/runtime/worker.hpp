@@ -125,8 +125,9 @@ private:
     // microsecond or two (128 channel operations). A thief that took it at
     // once split every pair of tasks that wake each other across two cores,
     // and every item then paid a cross-core wake. A search round is about
-    // 2 µs on the 2-core test machine (32 pauses of 60 ns), so a thief waits
-    // 8-10 µs: a few runs' worth, where Go's thieves give a runnext task 3 µs.
+    // 2 µs on the 2-core test machine (32 pauses of about 30 ns, then the
+    // steal attempts), so a thief waits 8-10 µs (measured): a few runs'
+    // worth, where Go's thieves give a runnext task 3 µs.
     static constexpr unsigned grace_rounds = 4;
 
     // What a thief last saw of a victim: the victim's tick and the thief's
