@@ -2,6 +2,7 @@
 // stdout (run.sh alternates implementations and repeats):
 //   spsc <n>                  ns per item, thread to thread (capacity 1024)
 //   rtt <n>                   ns per round trip, thread to thread, two spsc channels
+//   mpmc_rtt <n>              the same over two mpmc channels (not in run.sh: no peer case)
 //   mpmc <producers> <consumers> <n>   ns per item, threads, FIFO mpmc (capacity 1024)
 //   task_spsc <workers> <n>   ns per item, task to task
 //   task_mpmc <workers> <n>   ns per item, 2 producer tasks to 2 consumer tasks
@@ -51,9 +52,17 @@ double spsc(long n) {
     return ns;
 }
 
+template <chan::shape S>
 double rtt(long n) {
-    auto [ping_tx, ping_rx] = chan::spsc<std::uint64_t>(capacity);
-    auto [pong_tx, pong_rx] = chan::spsc<std::uint64_t>(capacity);
+    auto make = [] {
+        if constexpr (S == chan::shape::spsc) {
+            return chan::spsc<std::uint64_t>(capacity);
+        } else {
+            return chan::mpmc<std::uint64_t>(capacity);
+        }
+    };
+    auto [ping_tx, ping_rx] = make();
+    auto [pong_tx, pong_rx] = make();
     std::thread echo([rx = std::move(ping_rx), tx = std::move(pong_tx)]() mutable {
         while (auto v = rx.recv_blocking()) tx.send_blocking(*v);
     });
@@ -160,10 +169,11 @@ int main(int argc, char** argv) {
         const long n = std::atol(argv[2]);
         spsc(n / 10);  // warm up, as every implementation does
         result = spsc(n);
-    } else if (c == "rtt") {
+    } else if (c == "rtt" || c == "mpmc_rtt") {
         const long n = std::atol(argv[2]);
-        rtt(n / 10);
-        result = rtt(n);
+        auto once = c == "rtt" ? rtt<chan::shape::spsc> : rtt<chan::shape::mpmc>;
+        once(n / 10);
+        result = once(n);
     } else if (c == "mpmc" && argc == 5) {
         const int p = std::atoi(argv[2]);
         const int k = std::atoi(argv[3]);

@@ -261,13 +261,13 @@ public:
     // Pauses between two tries of a waiting thread. With one, the two ends
     // met on the ring's lines nearly item by item; waiting longer lets the
     // other end move a batch meanwhile. Alternating runs, ns an item: spsc
-    // thread to thread 13.8 -> 7.2 with two, its round trip unchanged
-    // (228.7 -> 222.8 ns; three would cost it about 30). mpmc 2+2 / 4+4
-    // threads: one 31.9 / 33.7, three 22.4 / 25.7, six 19.5 / 20.1, ten
-    // 18.0 / 21.4, and six parks less than three. A waiting thread may see
-    // an item up to six pauses (about 180 ns here) late, yet a round trip
-    // over two mpmc channels got faster (402.7 -> 221.9 ns, a scratch
-    // program): fewer tries leave the sender's lines alone.
+    // thread to thread 13.8 -> 7.2 with two, its round trip within the
+    // noise (three would cost it about 30 ns). mpmc 2+2 / 4+4 threads: one
+    // 31.9 / 33.7, three 22.4 / 25.7, six 19.5 / 20.1, ten 18.0 / 21.4, and
+    // six parks less than three. A waiting thread may see an item up to six
+    // pauses (about 180 ns here) late, yet a round trip over two mpmc
+    // channels got faster (305.1 -> 264.7 ns, chan_bench_rivet mpmc_rtt):
+    // fewer tries leave the sender's lines alone. docs/chan.md has how.
     static constexpr int pauses_per_try = S == shape::spsc ? 2 : 6;
     static void pause_between_tries() noexcept {
         for (int i = 0; i < pauses_per_try; ++i) base::cpu_relax();
