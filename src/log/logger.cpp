@@ -47,7 +47,7 @@ runtime::detail::local_binding* capture_context(const char*& task) noexcept {
     runtime::detail::task_core* t = runtime::detail::current_task();
     runtime::detail::local_binding* b;
     if (t != nullptr) {
-        task = t->name;
+        task = t->name();
         b = t->locals;
     } else {
         b = runtime::detail::current_bindings();

@@ -52,10 +52,8 @@ TEST(run_queue, concurrent_pops_and_steals_hand_out_each_task_once) {
     std::atomic<bool> done{false};
     std::atomic<int> taken{0};
 
-    // Tasks are identified by a counter stored in `name` (just a tag here).
-    auto id_of = [&](rd::task_core* t) {
-        return static_cast<int>(reinterpret_cast<std::intptr_t>(t->name));
-    };
+    std::vector<rd::task_core> pool(total);
+    auto id_of = [&](rd::task_core* t) { return static_cast<int>(t - pool.data()); };
     std::vector<std::thread> thieves;
     for (int k = 0; k < 2; ++k) {
         thieves.emplace_back([&] {
@@ -72,9 +70,7 @@ TEST(run_queue, concurrent_pops_and_steals_hand_out_each_task_once) {
             }
         });
     }
-    std::vector<rd::task_core> pool(total);
     for (int i = 0; i < total; ++i) {
-        pool[i].name = reinterpret_cast<const char*>(static_cast<std::intptr_t>(i));
         while (!victim.try_push(&pool[i])) {
             if (rd::task_core* t = victim.pop()) {
                 seen[id_of(t)].fetch_add(1);

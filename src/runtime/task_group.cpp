@@ -88,7 +88,6 @@ task_group::~task_group() {
 }
 
 void task_group::adopt(detail::task_core& child) noexcept {
-    child.name = "group child";
     {
         std::lock_guard guard(state_->lock);
         ++state_->live;

@@ -59,7 +59,7 @@ void report_detached_failure(task_core* t) noexcept {
     try {
         std::string message = describe_failure(error);
         if (message.empty()) return;
-        owner_of(*t).report("rivet: detached task '" + std::string(t->name) +
+        owner_of(*t).report("rivet: detached task '" + std::string(t->name()) +
                             "' ended with an exception: " + message);
     } catch (...) {
         // Reporting must not take the worker down; the report is lost.
@@ -244,7 +244,7 @@ void worker::run_task(task_core* t) noexcept {
     t->state.store(((st & ~(task_core::seq_one - 1)) + task_core::seq_one) | task_core::running,
                    std::memory_order_release);
     if (detect_stalls_) {
-        running_name.store(t->name, std::memory_order_relaxed);
+        running_name.store(t->name(), std::memory_order_relaxed);
         bump(runs);
     }
     if (!t->linked) {
@@ -279,11 +279,11 @@ bool worker::resume(task_core* t) noexcept {
     running_task = t;
     run_budget = budget_per_run;
     // The coroutine is created on the first run; a failure to create it ends the task.
-    bool started = t->root || t->vtbl->start(t);
+    bool started = t->resume_point || t->vtbl->start(t);
     if (started) t->resume_point.resume();
     running_task = nullptr;
     if (detect_stalls_) running_name.store(nullptr, std::memory_order_relaxed);
-    return !started || t->root.done();
+    return !started || t->resume_point.done();
 }
 
 void worker::end_run(task_core* t) noexcept {

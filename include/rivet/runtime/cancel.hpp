@@ -68,7 +68,7 @@ inline auto yield() noexcept {
 /// The name of the current task (as given to spawn_named), or null outside a task.
 [[nodiscard]] inline const char* name() noexcept {
     detail::task_core* t = detail::current_task();
-    return t ? t->name : nullptr;
+    return t ? t->name() : nullptr;
 }
 
 }  // namespace this_task

@@ -28,7 +28,7 @@ public:
     void set() noexcept {
         std::lock_guard lock(lock_);
         set_.store(true, std::memory_order_release);
-        while (detail::waiter* w = waiters_.pop_front()) w->grant();
+        while (detail::waiter* w = waiters_.pop_front()) w->wake();
     }
 
     /// Clears the flag; later waits suspend until the next set().
@@ -45,7 +45,6 @@ public:
         struct awaiter {
             event& e;
             detail::waiter node;
-            bool suspended = false;
 
             bool await_ready() const {
                 // Read under the lock: set() may still be waking others, and
@@ -60,13 +59,15 @@ public:
             bool await_suspend(std::coroutine_handle<> h) {
                 node.prepare(h);
                 std::lock_guard lock(e.lock_);
-                if (e.set_.load(std::memory_order_relaxed)) return false;
+                if (e.set_.load(std::memory_order_relaxed)) {
+                    node.ticket.task = nullptr;
+                    return false;
+                }
                 e.waiters_.push_back(node);
-                suspended = true;
                 return true;
             }
             void await_resume() {
-                if (!suspended) return;
+                if (node.ticket.task == nullptr) return;  // did not suspend
                 std::lock_guard lock(e.lock_);
                 if (node.is_linked()) {  // still waiting: a cancellation woke us
                     e.waiters_.erase(node);
@@ -74,7 +75,7 @@ public:
                 }
             }
         };
-        return awaiter{*this, {}, false};
+        return awaiter{*this, {}};
     }
 
 private:

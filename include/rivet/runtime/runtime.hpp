@@ -45,8 +45,7 @@ public:
     template <class T>
     T block_on(task<T> t) {
         ensure_outside_workers();
-        auto* root = new detail::spawned_task<T>(std::move(t));
-        root->name = "main";
+        auto* root = new detail::spawned_task<T>(std::move(t), "main");
         start_from_outside(root);
         join_handle<T> handle(root);
         return handle.join_blocking();
@@ -56,7 +55,8 @@ public:
     template <class Fn, class... Args>
     requires detail::spawnable<Fn, Args...>
     auto spawn(Fn&& fn, Args&&... args) {
-        auto* root = detail::make_call(std::forward<Fn>(fn), std::forward<Args>(args)...);
+        auto* root = detail::make_call(detail::plain_role{}, std::forward<Fn>(fn),
+                                       std::forward<Args>(args)...);
         start_from_outside(root);
         return join_handle<typename std::remove_pointer_t<decltype(root)>::value_type>(root);
     }

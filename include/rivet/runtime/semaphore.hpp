@@ -89,11 +89,17 @@ public:
     }
 
 private:
-    // A waiter that says how many permits it waits for. Kept out of
-    // detail::waiter, which sits in the frame of every task waiting on an
-    // event or a lock.
+    // A waiter that says how many permits it waits for, and whether it got
+    // them. Kept out of detail::waiter, which sits in the frame of every
+    // task waiting on an event.
     struct permit_waiter : detail::waiter {
         std::size_t amount = 0;
+        bool granted = false;  // set under the lock before the wake
+
+        void grant() noexcept {
+            granted = true;
+            wake();
+        }
     };
 
     void grant_waiters() noexcept {

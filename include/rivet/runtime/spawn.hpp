@@ -144,8 +144,7 @@ private:
 namespace detail {
 
 template <class T>
-join_handle<T> start(spawned_root<T>* root, const char* name) {
-    root->name = name;
+join_handle<T> start(spawned_root<T>* root) {
     try {
         start_spawned(root);
     } catch (...) {
@@ -155,11 +154,11 @@ join_handle<T> start(spawned_root<T>* root, const char* name) {
     return join_handle<T>(root);
 }
 
-template <class Fn, class... Args>
-auto make_call(Fn&& fn, Args&&... args) {
+template <class Role, class Fn, class... Args>
+auto make_call(Role role, Fn&& fn, Args&&... args) {
     using T = spawn_result_t<std::decay_t<Fn>, std::decay_t<Args>...>;
-    return new spawned_call<T, no_finish, std::decay_t<Fn>, std::decay_t<Args>...>(
-        no_finish{}, std::forward<Fn>(fn), std::forward<Args>(args)...);
+    return new spawned_call<T, Role, std::decay_t<Fn>, std::decay_t<Args>...>(
+        std::move(role), std::forward<Fn>(fn), std::forward<Args>(args)...);
 }
 
 }  // namespace detail
@@ -169,15 +168,15 @@ auto make_call(Fn&& fn, Args&&... args) {
 template <class Fn, class... Args>
 requires detail::spawnable<Fn, Args...>
 auto spawn(Fn&& fn, Args&&... args) {
-    return detail::start(detail::make_call(std::forward<Fn>(fn), std::forward<Args>(args)...),
-                         "task");
+    return detail::start(
+        detail::make_call(detail::plain_role{}, std::forward<Fn>(fn), std::forward<Args>(args)...));
 }
 
 /// Starts an already created task. Its coroutine's parameters were copied into
 /// its frame when it was called; references among them must outlive it.
 template <class T>
 join_handle<T> spawn(task<T> t) {
-    return detail::start(new detail::spawned_task<T>(std::move(t)), "task");
+    return detail::start(new detail::spawned_task<T>(std::move(t)));
 }
 
 /// As spawn(fn, args...), naming the task (for stall reports and logs);
@@ -185,8 +184,8 @@ join_handle<T> spawn(task<T> t) {
 template <class Fn, class... Args>
 requires detail::spawnable<Fn, Args...>
 auto spawn_named(const char* name, Fn&& fn, Args&&... args) {
-    return detail::start(detail::make_call(std::forward<Fn>(fn), std::forward<Args>(args)...),
-                         name);
+    return detail::start(detail::make_call(detail::named_role{name}, std::forward<Fn>(fn),
+                                           std::forward<Args>(args)...));
 }
 
 }  // namespace rivet::runtime

@@ -21,6 +21,7 @@
 #include <coroutine>
 #include <exception>
 #include <rivet/runtime/detail/frame_allocator.hpp>
+#include <rivet/runtime/detail/task_core.hpp>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -33,13 +34,19 @@ class [[nodiscard]] task;
 namespace detail {
 
 struct task_promise_base : recycled_frame {
-    std::coroutine_handle<> continuation = std::noop_coroutine();
+    // The awaiting coroutine; null for a spawned task's outermost coroutine.
+    std::coroutine_handle<> continuation;
 
     struct final_awaiter {
         bool await_ready() const noexcept { return false; }
         template <class Promise>
         std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> h) noexcept {
-            return h.promise().continuation;
+            if (std::coroutine_handle<> next = h.promise().continuation) return next;
+            // The outermost coroutine of a spawned task: the task keeps no
+            // separate handle to it, so it leaves its (finished) frame where
+            // the scheduler looks next (see task_core::resume_point).
+            if (task_core* t = current_task()) t->resume_point = h;
+            return std::noop_coroutine();
         }
         void await_resume() const noexcept {}
     };

@@ -74,11 +74,12 @@ private:
 /// not a failure of their own).
 bool is_cancellation(const std::exception_ptr& error) noexcept;
 
-/// Run as a child completes, after it has left the group's scope (once the
-/// last child is counted, the group may be destroyed).
-struct group_finish {
+/// A group's child: as it completes, after it has left the group's scope,
+/// it is counted out (once the last one is, the group may be destroyed).
+struct group_role {
     group_ref group;
-    void operator()(const std::exception_ptr& error) noexcept {
+    static const char* name() noexcept { return "group child"; }
+    void finished(const std::exception_ptr& error) noexcept {
         group->child_finished(is_cancellation(error) ? nullptr : error);
     }
 };
@@ -100,9 +101,9 @@ public:
     requires detail::spawnable<Fn, Args...>
     void spawn(Fn&& fn, Args&&... args) {
         using result = detail::spawn_result_t<std::decay_t<Fn>, std::decay_t<Args>...>;
-        adopt(*new detail::spawned_call<result, detail::group_finish, std::decay_t<Fn>,
+        adopt(*new detail::spawned_call<result, detail::group_role, std::decay_t<Fn>,
                                         std::decay_t<Args>...>(
-            detail::group_finish{detail::group_ref(state_)}, std::forward<Fn>(fn),
+            detail::group_role{detail::group_ref(state_)}, std::forward<Fn>(fn),
             std::forward<Args>(args)...));
     }
 

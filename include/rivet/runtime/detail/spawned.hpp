@@ -64,37 +64,46 @@ template <class T>
 struct spawned_root : task_core, recycled_frame {
     using value_type = T;
 
-    task_result<T> result;
-
-    T take_result() { return result.take(); }
-
-    [[nodiscard]] std::exception_ptr exception() const noexcept { return result.error; }
+    /// Where the task's result waits: each concrete root keeps it where it fits.
+    task_result<T>& result() noexcept { return *static_cast<task_result<T>*>(vtbl->result(this)); }
+    T take_result() { return result().take(); }
 
 protected:
-    void adopt(task<T> t) noexcept {
-        root = t.release();
-        resume_point = root;
+    void adopt(task<T> t) noexcept { resume_point = t.release(); }
+
+    // At completion (the outermost coroutine left its finished frame in
+    // resume_point): moves the result out and destroys the task's frame at
+    // once, so what it holds (its parameters: sockets, buffers) is released
+    // when the task ends, not when it is joined.
+    task_result<T> take_finished() noexcept {
+        task_result<T> r;
+        auto frame = std::coroutine_handle<task_promise<T>>::from_address(
+            std::exchange(resume_point, nullptr).address());
+        r.take_from(frame.promise());
+        frame.destroy();
+        return r;
     }
 
-    // At completion: the result moves into the root and the task's frame is
-    // destroyed at once, so what it holds (its parameters: sockets, buffers)
-    // is released when the task ends, not when it is joined.
-    void keep_result() noexcept {
-        if (!root) return;  // creating the coroutine failed: result holds why
-        result.take_from(
-            std::coroutine_handle<task_promise<T>>::from_address(root.address()).promise());
-        std::exchange(root, nullptr).destroy();
-    }
-
-    // vtable entries shared by the concrete roots.
+    // vtable entries shared by the concrete roots, which keep their result
+    // in a member named `outcome`.
     template <class Root>
-    static void destroy_root(task_core* core) noexcept {
-        auto* self = static_cast<Root*>(core);
-        if (self->root) std::exchange(self->root, nullptr).destroy();
-        delete self;
+    static void destroy(task_core* core) noexcept {
+        delete static_cast<Root*>(core);
     }
-    static const std::exception_ptr& root_error(task_core* core) noexcept {
-        return static_cast<spawned_root*>(core)->result.error;
+    template <class Root>
+    static void* result_of(task_core* core) noexcept {
+        return &static_cast<Root*>(core)->outcome;
+    }
+    template <class Root>
+    static const std::exception_ptr& error_of(task_core* core) noexcept {
+        return static_cast<Root*>(core)->outcome.error;
+    }
+
+    // A root destroyed before its task ran holds the task's unstarted
+    // coroutine, if it was created (spawn(task), block_on). A task that ran
+    // is destroyed only once it has finished, when resume_point is null.
+    void destroy_unstarted() noexcept {
+        if (resume_point) std::exchange(resume_point, nullptr).destroy();
     }
 };
 
@@ -106,30 +115,42 @@ concept spawnable = std::invocable < std::decay_t<Fn>
 template <class Fn, class... Args>
 using spawn_result_t = typename std::invoke_result_t<Fn&, Args&&...>::value_type;
 
-/// The default Finish: nothing to do.
-struct no_finish {
-    void operator()(const std::exception_ptr&) const noexcept {}
+/// What differs between kinds of spawned tasks besides their callable: the
+/// name they go by, and what runs as they end, with the task's exception (or
+/// null), before anyone can see them complete (task_group's role counts its
+/// children there).
+struct plain_role {
+    static const char* name() noexcept { return "task"; }
+    static void finished(const std::exception_ptr&) noexcept {}
+};
+
+/// A task given a name by spawn_named.
+struct named_role {
+    const char* given;
+    [[nodiscard]] const char* name() const noexcept { return given; }
+    static void finished(const std::exception_ptr&) noexcept {}
 };
 
 /// A root made from a callable and its arguments, which are destroyed when
-/// the task ends. `Finish` is called then, with the task's exception (or
-/// null), before anyone can see the task complete (task_group uses it).
-template <class T, class Finish, class Fn, class... Args>
+/// the task ends; their storage then holds the result.
+template <class T, class Role, class Fn, class... Args>
 struct spawned_call final : spawned_root<T> {
     struct call {
         Fn fn;
         std::tuple<Args...> args;
     };
-    [[no_unique_address]] Finish finish;
-    // Alive from construction until the task completes (on_finish), so a
-    // root destroyed before it completed (never run) destroys it here.
+    [[no_unique_address]] Role role;
+    // The callable lives from construction until the task ends (on_finish,
+    // or a failed start); the result from then on. A root destroyed before
+    // its task ran destroys the callable.
     union {
         call callable;
+        task_result<T> outcome;
     };
 
     template <class F, class... A>
-    spawned_call(Finish f, F&& fn, A&&... args)
-        : finish(std::move(f)),
+    spawned_call(Role r, F&& fn, A&&... args)
+        : role(std::move(r)),
           callable{std::forward<F>(fn), std::tuple<Args...>(std::forward<A>(args)...)} {
         this->vtbl = &table;
         this->cancel_root.task = this;
@@ -137,7 +158,11 @@ struct spawned_call final : spawned_root<T> {
     spawned_call(const spawned_call&) = delete;
     spawned_call& operator=(const spawned_call&) = delete;
     ~spawned_call() {
-        if (!this->complete.load(std::memory_order_relaxed)) callable.~call();
+        if (this->complete.load(std::memory_order_relaxed)) {
+            outcome.~task_result<T>();
+        } else {
+            callable.~call();
+        }
     }
 
     // The coroutine is created on the first run, not at spawn: a burst of
@@ -153,35 +178,59 @@ struct spawned_call final : spawned_root<T> {
                 self->callable.args));
             return true;
         } catch (...) {
-            self->result.error = std::current_exception();
+            auto error = std::current_exception();
+            self->callable.~call();
+            new (&self->outcome) task_result<T>{.error = std::move(error)};
             return false;
         }
     }
 
     static void on_finish(task_core* core) noexcept {
         auto* self = static_cast<spawned_call*>(core);
-        self->keep_result();
-        self->callable.~call();
-        self->finish(self->exception());
+        if (self->resume_point) {  // else creating the coroutine failed: outcome holds why
+            task_result<T> r = self->take_finished();
+            self->callable.~call();
+            new (&self->outcome) task_result<T>(std::move(r));
+        }
+        self->role.finished(self->outcome.error);
     }
-    static constexpr task_core::vtable table{&spawned_call::template destroy_root<spawned_call>,
-                                             &spawned_call::root_error, &on_finish, &start};
+    static const char* name_of(const task_core* core) noexcept {
+        return static_cast<const spawned_call*>(core)->role.name();
+    }
+    static constexpr task_core::vtable table{&spawned_call::template destroy<spawned_call>,
+                                             &spawned_call::template result_of<spawned_call>,
+                                             &spawned_call::template error_of<spawned_call>,
+                                             &on_finish,
+                                             &start,
+                                             &name_of};
 };
 
 /// A root for an already created task (spawn(task), block_on).
 template <class T>
 struct spawned_task final : spawned_root<T> {
-    explicit spawned_task(task<T> t) noexcept {
+    task_result<T> outcome;
+    const char* name;
+
+    explicit spawned_task(task<T> t, const char* task_name = "task") noexcept : name(task_name) {
         this->vtbl = &table;
         this->cancel_root.task = this;
         this->adopt(std::move(t));
     }
+    ~spawned_task() { this->destroy_unstarted(); }
 
     static void on_finish(task_core* core) noexcept {
-        static_cast<spawned_task*>(core)->keep_result();
+        auto* self = static_cast<spawned_task*>(core);
+        self->outcome = self->take_finished();
     }
-    static constexpr task_core::vtable table{&spawned_task::template destroy_root<spawned_task>,
-                                             &spawned_task::root_error, &on_finish, nullptr};
+    static const char* name_of(const task_core* core) noexcept {
+        return static_cast<const spawned_task*>(core)->name;
+    }
+    static constexpr task_core::vtable table{&spawned_task::template destroy<spawned_task>,
+                                             &spawned_task::template result_of<spawned_task>,
+                                             &spawned_task::template error_of<spawned_task>,
+                                             &on_finish,
+                                             nullptr,
+                                             &name_of};
 };
 
 }  // namespace rivet::runtime::detail

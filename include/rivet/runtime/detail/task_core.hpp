@@ -126,23 +126,28 @@ public:
 
     /// What differs between spawned coroutine types.
     struct vtable {
-        void (*destroy)(task_core*) noexcept;  // frees the root and the task's frame
+        void (*destroy)(task_core*) noexcept;  // frees the root (and an unstarted coroutine)
+        void* (*result)(task_core*) noexcept;  // where the result waits: a task_result<T>
         const std::exception_ptr& (*error)(task_core*) noexcept;  // what it ended with, or null
         void (*finish)(task_core*) noexcept;                      // runs as the task completes
         // Creates the task's coroutine on its first run (null: created at
         // spawn); false when creating it threw (the task then completes).
         bool (*start)(task_core*) noexcept;
+        const char* (*name)(const task_core*) noexcept;
     };
+
+    /// The task's name (as given to spawn_named, else "task", "group child", "main").
+    [[nodiscard]] const char* name() const noexcept { return vtbl->name(this); }
 
     // Fields are ordered to leave no padding: a core is in every task's frame.
 
     // Scheduling.
     std::atomic<std::uint64_t> state{scheduled};
     task_core* next = nullptr;  // link in the injection queue, or a registry's remote_done
-    std::coroutine_handle<> resume_point;  // the innermost suspended coroutine
-    std::coroutine_handle<> root;          // the task's outermost coroutine: done() when it ends;
-                                           // null until the first run when vtbl->start creates it
-    const char* name = "task";
+    // Where the task goes on: the innermost suspended coroutine. Null until
+    // the coroutine exists (vtbl->start creates it on the first run); when
+    // the outermost coroutine finishes, its frame (done()).
+    std::coroutine_handle<> resume_point;
     // Its registry (see src/runtime/task_registry.hpp), which also says
     // which scheduler runs it: set when the task is spawned.
     task_registry* home = nullptr;

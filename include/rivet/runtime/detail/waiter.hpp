@@ -14,7 +14,6 @@ namespace rivet::runtime::detail {
 
 struct waiter : base::list_hook {
     wait_ticket ticket;
-    bool granted = false;  // set by the waker before waking
 
     /// Prepares to suspend the current task at `h`; throws outside a task.
     void prepare(std::coroutine_handle<> h) {
@@ -24,11 +23,10 @@ struct waiter : base::list_hook {
         ticket = t->ticket();
     }
 
-    /// Marks the waiter granted and wakes it; call with the list's lock held.
-    void grant() noexcept {
-        granted = true;
-        task_core::wake(ticket);
-    }
+    /// Wakes the waiting task; call with the list's lock held, after
+    /// unlinking the node (a woken waiter that finds itself still linked
+    /// was woken by a cancellation).
+    void wake() const noexcept { task_core::wake(ticket); }
 };
 
 }  // namespace rivet::runtime::detail
