@@ -35,7 +35,7 @@ void task_core::wake_current() noexcept {
 void link_cancel(cancel_node& child, cancel_node& parent) noexcept {
     std::lock_guard lock(parent.lock);
     child.parent.store(&parent, std::memory_order_relaxed);
-    parent.children.push_back(child);
+    parent.children.push_front(child);
     if (parent.cancelled.load(std::memory_order_relaxed)) {
         child.cancelled.store(true, std::memory_order_relaxed);
     }
@@ -45,7 +45,7 @@ void detach_cancel(cancel_node& node) noexcept {
     cancel_node* parent = node.parent.load(std::memory_order_acquire);
     if (parent == nullptr) return;
     std::lock_guard parent_lock(parent->lock);
-    parent->children.erase(node);
+    base::intrusive_hlist<cancel_node>::erase(node);
     node.parent.store(nullptr, std::memory_order_relaxed);
 }
 
@@ -67,9 +67,9 @@ void unlink_cancel(cancel_node& node) noexcept {
             std::lock_guard node_lock(node.lock);
             node.children.for_each(
                 [parent](cancel_node& c) { c.parent.store(parent, std::memory_order_release); });
-            parent->children.splice_back(node.children);
+            parent->children.splice_front(node.children);
         }
-        parent->children.erase(node);
+        base::intrusive_hlist<cancel_node>::erase(node);
         node.parent.store(nullptr, std::memory_order_relaxed);
         return;
     }
@@ -85,7 +85,11 @@ void cancel(cancel_node& node) noexcept {
     }
     // The task is alive here: the caller holds the parent's lock (so the task
     // cannot unlink and finish) or a reference to it (join_handle, scope owner).
-    if (node.task) node.task->wake_current();
+    if (node.kind == node_kind::task) {
+        static_cast<task_core&>(node).wake_current();
+    } else if (node.kind == node_kind::scope) {
+        static_cast<scope_node&>(node).task->wake_current();
+    }
 }
 
 }  // namespace rivet::runtime::detail

@@ -92,7 +92,7 @@ void task_group::adopt(detail::task_core& child) noexcept {
         std::lock_guard guard(state_->lock);
         ++state_->live;
     }
-    detail::link_cancel(child.cancel_root, state_->node);
+    detail::link_cancel(child, state_->node);
     // The group exists only inside a task, so there is a runtime to start on.
     detail::start_spawned_on(*detail::current_scheduler(), &child);
     child.release();  // nobody joins a child directly: the group does

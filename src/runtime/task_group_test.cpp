@@ -1,11 +1,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <rivet/runtime/runtime.hpp>
 #include <rivet/runtime/task_group.hpp>
 #include <rivet/runtime/time.hpp>
 #include <stdexcept>
+#include <thread>
 
 namespace rt = rivet::runtime;
 using namespace std::chrono_literals;
@@ -136,6 +138,52 @@ TEST(task_group, a_group_destroyed_without_wait_cancels_its_children) {
         co_return cancelled->load();
     };
     EXPECT_EQ(rt::block_on(main()), 4);
+}
+
+// A group's children are in no registry: shutdown reaches them through the
+// group's node, under the task that made the group, whether that task is
+// suspended (the outer groups) or still in its first run (the inner ones,
+// made by children that have not suspended yet when they spawn).
+TEST(task_group, shutdown_reaches_children_and_grandchildren_through_their_groups) {
+    auto cancelled = std::make_shared<std::atomic<int>>(0);
+    auto start = std::chrono::steady_clock::now();
+    {
+        rt::runtime runtime({.workers = 2, .detect_stalls = false, .shutdown_timeout = 10s});
+        for (int owner = 0; owner < 4; ++owner) {
+            runtime
+                .spawn(
+                    [](counter c) -> rt::task<void> {
+                        rt::task_group group;
+                        for (int i = 0; i < 10; ++i) {
+                            group.spawn(
+                                [](counter c) -> rt::task<void> {
+                                    rt::task_group inner;
+                                    for (int j = 0; j < 10; ++j) {
+                                        inner.spawn(
+                                            [](counter c) -> rt::task<void> {
+                                                try {
+                                                    co_await rt::sleep_for(1h);
+                                                } catch (const rt::cancelled_error&) {
+                                                    c->fetch_add(1);
+                                                }
+                                            },
+                                            c);
+                                    }
+                                    co_await inner.wait();
+                                },
+                                c);
+                        }
+                        co_await group.wait();
+                    },
+                    cancelled)
+                .detach();
+        }
+        std::this_thread::sleep_for(50ms);
+        runtime.shutdown();
+        EXPECT_EQ(runtime.live_tasks(), 0u);
+    }
+    EXPECT_EQ(cancelled->load(), 400);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
 }
 
 TEST(task_group, outside_a_task_is_a_logic_error) {

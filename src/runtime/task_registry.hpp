@@ -1,17 +1,21 @@
-// Every spawned task that has suspended is in exactly one registry, so that
-// shutdown (and the first SIGINT/SIGTERM) can cancel them all. Each worker
-// has its own registry for the tasks spawned on it; tasks spawned from
-// outside the runtime go to a shared one. A task's registry (its `home`) is
-// chosen when it is spawned.
+// Every spawned task that has suspended hangs, in the cancellation tree
+// (task_core.hpp), under a registry or under a task_group's node, so that
+// shutdown (and the first SIGINT/SIGTERM) can cancel them all by cancelling
+// the registries. A registry is a root of that tree. Each worker has its own
+// for the tasks spawned on it; tasks spawned from outside the runtime go to
+// a shared one. A task's registry (its `home`) is chosen when it is spawned.
 //
 // Linking is lazy: a task joins its registry only when a run of it ends
 // without finishing (it suspended or yielded). A task that finishes in its
 // first run, the common case for short tasks, never takes a registry lock.
 // Nothing is lost: cancellation finds such a task in one of three places.
-// Not yet run: the worker about to run it reads `cancelled()` first. Running
-// its first run: its worker publishes it (worker::cancel_running), and when
-// it suspends it links, and link() cancels it then. Suspended: it is linked,
-// and cancel_all() walks the list.
+// Not yet run: the worker about to run it reads `is_cancelled()` first.
+// Running its first run: its worker publishes it (worker::cancel_running),
+// and when it suspends it links, and link() cancels it then. Suspended: it
+// is linked, and cancel_all() cancels the registry's subtree. A task_group's
+// child hangs under the group's node from its spawn instead, which hangs
+// under the task that made the group (or was cancelled with the group when
+// the group went away first).
 //
 // Cost on the hot path. Linking and unlinking take a lock that the owner,
 // the odd worker that ran a stolen task when it first suspended, and a rare
@@ -19,7 +23,7 @@
 // was stolen) is not unlinked there: it is pushed onto the registry's
 // `remote_done` stack with one CAS, and the owner unlinks the whole stack in
 // one pass (every few dozen tasks, and before parking). The pushed task
-// keeps its scheduler reference until then, so its root, which holds the
+// keeps its scheduler reference until then, so its core, which holds the
 // links, stays valid. A pusher that finds the stack deep wakes the owner if
 // it is parked, so an idle owner does not hold finished tasks back. A task
 // that was never linked is freed by whichever worker finishes it: the
@@ -29,46 +33,49 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
-#include <rivet/base/intrusive_list.hpp>
 #include <rivet/base/spinlock.hpp>
 #include <rivet/runtime/detail/task_core.hpp>
 
 namespace rivet::runtime::detail {
 
-class task_registry {
+class task_registry : public cancel_node {
 public:
     /// A registry owned by a worker of `sched`; `wake_owner(owner)` unparks that worker.
     task_registry(scheduler& sched, void (*wake_owner)(void*), void* owner) noexcept
-        : scheduler_(&sched), wake_owner_(wake_owner), owner_(owner) {}
+        : cancel_node(node_kind::registry),
+          scheduler_(&sched),
+          wake_owner_(wake_owner),
+          owner_(owner) {}
     /// The shared registry of `sched` (tasks spawned from outside the runtime):
     /// tasks leave it directly, under its lock, from whichever worker finishes them.
-    explicit task_registry(scheduler& sched) noexcept : scheduler_(&sched) {}
+    explicit task_registry(scheduler& sched) noexcept
+        : cancel_node(node_kind::registry), scheduler_(&sched) {}
     task_registry(const task_registry&) = delete;
     task_registry& operator=(const task_registry&) = delete;
     ~task_registry() { reap_remote(); }
 
     /// True once cancel_all() was called: a task of this registry that was
     /// not linked yet must start cancelled.
-    [[nodiscard]] bool cancelled() const noexcept {
-        return cancelled_.load(std::memory_order_relaxed);
+    [[nodiscard]] bool is_cancelled() const noexcept {
+        return cancelled.load(std::memory_order_relaxed);
     }
 
     /// Links a task of this registry whose run just ended unfinished (on the
     /// worker that ran it, while it is still `running`): cancels it if the
     /// registry was cancelled, which a suspended task would not notice.
     void link(task_core& t) noexcept {
-        t.linked = true;
-        std::lock_guard lock(lock_);
-        live_.push_back(t);
-        if (cancelled_.load(std::memory_order_relaxed)) cancel(t.cancel_root);
+        std::lock_guard guard(lock);
+        t.parent.store(this, std::memory_order_relaxed);
+        children.push_front(t);
+        if (cancelled.load(std::memory_order_relaxed)) cancel(t);
     }
 
     /// The owner's path for a finished task: unlinks it and drops the
     /// scheduler's reference.
     void remove_local(task_core& t) noexcept {
         {
-            std::lock_guard lock(lock_);
-            live_.erase(t);
+            std::lock_guard guard(lock);
+            unlink(t);
         }
         t.release();
     }
@@ -98,8 +105,8 @@ public:
         task_core* chain = remote_done_.exchange(nullptr, std::memory_order_acquire);
         remote_count_.store(0, std::memory_order_relaxed);
         {
-            std::lock_guard lock(lock_);
-            for (task_core* t = chain; t; t = t->next) live_.erase(*t);
+            std::lock_guard guard(lock);
+            for (task_core* t = chain; t; t = t->next) unlink(*t);
         }
         while (chain) {
             task_core* next = chain->next;
@@ -112,23 +119,21 @@ public:
     [[nodiscard]] scheduler& owner() const noexcept { return *scheduler_; }
 
     /// Cancels every task here and every task added from now on.
-    void cancel_all() noexcept {
-        std::lock_guard lock(lock_);
-        cancelled_.store(true, std::memory_order_relaxed);
-        // A task is alive while linked: only unlinking (under this lock)
-        // drops the scheduler's reference.
-        live_.for_each([](task_core& t) { cancel(t.cancel_root); });
-    }
+    void cancel_all() noexcept { cancel(*this); }
 
 private:
     static constexpr std::uint32_t max_remote_depth = 128;
 
+    // Under the lock. A finished task has no children left (it closed its
+    // scopes and groups itself), so it simply leaves.
+    static void unlink(task_core& t) noexcept {
+        base::intrusive_hlist<cancel_node>::erase(t);
+        t.parent.store(nullptr, std::memory_order_relaxed);
+    }
+
     scheduler* scheduler_;
     void (*wake_owner_)(void*) = nullptr;
     void* owner_ = nullptr;
-    base::spinlock lock_;
-    base::intrusive_list<task_core> live_;
-    std::atomic<bool> cancelled_{false};  // written under lock_; read by cancelled() without it
     alignas(64) std::atomic<task_core*> remote_done_{nullptr};
     std::atomic<std::uint32_t> remote_count_{0};
 };

@@ -48,8 +48,8 @@ task<void> sleep_until(clock::time_point deadline) {
 
 namespace detail {
 
-timeout_scope::timeout_scope(clock::time_point deadline) : task_(current_task()) {
-    if (task_ == nullptr) throw std::logic_error("rivet timeouts used outside a runtime task");
+timeout_scope::timeout_scope(clock::time_point deadline) : node_(current_task()) {
+    if (node_.task == nullptr) throw std::logic_error("rivet timeouts used outside a runtime task");
     timer_.deadline = deadline;
     timer_.node = &node_;
     timer_.fire = [](timer_entry& e) noexcept {
@@ -60,17 +60,16 @@ timeout_scope::timeout_scope(clock::time_point deadline) : task_(current_task())
     // Armed first (it may throw); it cannot fire before this task's run ends,
     // because only this worker fires its timers, between runs.
     current_timers().arm(timer_);
-    outer_ = task_->scope;
-    node_.task = task_;
+    outer_ = node_.task->scope;
     link_cancel(node_, *outer_);
-    task_->scope = &node_;
+    node_.task->scope = &node_;
 }
 
 timeout_scope::~timeout_scope() {
     if (timer_.heap) timer_.heap->disarm(timer_);
-    task_->scope = outer_;
+    node_.task->scope = outer_;
     unlink_cancel(node_);
-    task_->renew_tickets();
+    node_.task->renew_tickets();
 }
 
 bool timeout_scope::timed_out() const noexcept {

@@ -247,8 +247,8 @@ void worker::run_task(task_core* t) noexcept {
         running_name.store(t->name(), std::memory_order_relaxed);
         bump(runs);
     }
-    if (!t->linked) {
-        run_first(t);
+    if (t->parent.load(std::memory_order_relaxed) == nullptr) {
+        run_first(t);  // in no registry (nor group) yet
         return;
     }
     if (resume(t)) {
@@ -262,7 +262,7 @@ void worker::run_first(task_core* t) noexcept {
     // In no registry yet: cancel_all reaches it here (see cancel_running).
     first_run_.store(t, std::memory_order_relaxed);
     base::light_barrier(first_run_);
-    if (t->home->cancelled()) t->cancel_root.cancelled.store(true, std::memory_order_relaxed);
+    if (t->home->is_cancelled()) t->cancelled.store(true, std::memory_order_relaxed);
     bool done = resume(t);
     if (!done) t->home->link(*t);  // see task_registry.hpp
     first_run_.store(nullptr, std::memory_order_relaxed);
@@ -306,13 +306,17 @@ void worker::end_run(task_core* t) noexcept {
 }
 
 void worker::complete_task(task_core* t) noexcept {
-    // A task_group's child leaves the group's node. A task's own node gains
-    // children only from the task itself (its scopes and groups, all closed
-    // by now) and a parent only when spawned, so most tasks skip the locks.
-    cancel_node& node = t->cancel_root;
-    if (node.parent.load(std::memory_order_acquire) != nullptr || !node.children.empty()) {
-        unlink_cancel(node);
-    }
+    // The task hangs under its registry (it suspended once), under a
+    // task_group's node (a group's child), or nowhere (it finished in its
+    // first run). A group's child leaves the group's node before the group
+    // counts it out (finish). A task's own node gains children only from the
+    // task itself (its scopes and groups, closed by now), so the registry
+    // can unlink it later in a batch; a node that kept some hands them up.
+    cancel_node* parent = t->parent.load(std::memory_order_acquire);
+    auto* registry = parent != nullptr && parent->kind == node_kind::registry && t->children.empty()
+                         ? static_cast<task_registry*>(parent)
+                         : nullptr;
+    if (registry == nullptr && (parent != nullptr || !t->children.empty())) unlink_cancel(*t);
     t->vtbl->finish(t);
     // Counted before a joiner can see the task complete, so whoever joined it
     // never sees it among the live tasks.
@@ -329,12 +333,12 @@ void worker::complete_task(task_core* t) noexcept {
     if (detached && t->vtbl->error(t)) report_detached_failure(t);
     // Still holding the scheduler's reference, so the core outlives the notify.
     if (notify_blocking) t->complete.notify_all();
-    if (!t->linked) {
-        t->release();  // it finished in its first run: never linked
-    } else if (t->home == &registry_) {
+    if (registry == nullptr) {
+        t->release();
+    } else if (registry == &registry_) {
         registry_.remove_local(*t);
     } else {
-        t->home->remove_remote(*t);
+        registry->remove_remote(*t);
     }
 }
 
@@ -344,7 +348,7 @@ void worker::cancel_running() noexcept {
     // Either the worker sees `cancelling_` and keeps the task alive until we
     // are done, or we see null here: its first run is over (and it is linked
     // or finished).
-    if (task_core* t = first_run_.load(std::memory_order_acquire)) cancel(t->cancel_root);
+    if (task_core* t = first_run_.load(std::memory_order_acquire)) cancel(*t);
     cancelling_.fetch_sub(1, std::memory_order_release);
 }
 

@@ -59,7 +59,7 @@ public:
 
     /// Requests cancellation of the task (and its children); returns at once.
     void cancel() noexcept {
-        if (promise_) detail::cancel(promise_->cancel_root);
+        if (promise_) detail::cancel(*promise_);
     }
 
     /// Lets the task run on with nobody to join it; an exception it ends with
@@ -133,7 +133,7 @@ private:
     void drop() noexcept {
         if (!promise_) return;
         if (!promise_->complete.load(std::memory_order_acquire)) {
-            detail::cancel(promise_->cancel_root);
+            detail::cancel(*promise_);
         }
         std::exchange(promise_, nullptr)->release();
     }

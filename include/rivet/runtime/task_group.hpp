@@ -41,7 +41,7 @@ namespace rivet::runtime {
 namespace detail {
 
 struct group_state {
-    cancel_node node;
+    cancel_node node{node_kind::group};
     base::spinlock lock;  // guards the fields below
     std::size_t live = 0;
     std::exception_ptr failure;

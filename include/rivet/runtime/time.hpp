@@ -55,9 +55,8 @@ private:
         std::atomic<bool> fired{false};
     };
 
-    task_core* task_;
     cancel_node* outer_;
-    cancel_node node_;
+    scope_node node_;
     entry timer_;
 };
 

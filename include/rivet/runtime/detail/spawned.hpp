@@ -153,7 +153,6 @@ struct spawned_call final : spawned_root<T> {
         : role(std::move(r)),
           callable{std::forward<F>(fn), std::tuple<Args...>(std::forward<A>(args)...)} {
         this->vtbl = &table;
-        this->cancel_root.task = this;
     }
     spawned_call(const spawned_call&) = delete;
     spawned_call& operator=(const spawned_call&) = delete;
@@ -213,7 +212,6 @@ struct spawned_task final : spawned_root<T> {
 
     explicit spawned_task(task<T> t, const char* task_name = "task") noexcept : name(task_name) {
         this->vtbl = &table;
-        this->cancel_root.task = this;
         this->adopt(std::move(t));
     }
     ~spawned_task() { this->destroy_unstarted(); }

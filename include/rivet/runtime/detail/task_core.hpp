@@ -29,7 +29,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <exception>
-#include <rivet/base/intrusive_list.hpp>
+#include <rivet/base/intrusive_hlist.hpp>
 #include <rivet/base/spinlock.hpp>
 #include <rivet/runtime/detail/local_binding.hpp>
 
@@ -39,21 +39,41 @@ class scheduler;
 class task_core;
 class task_registry;
 
-/// A node of the cancellation tree. Each spawned task has one, the root of
-/// its own tree; a with_timeout or a task_group opens a child node, and a
-/// task_group's children hang under the group's node. Cancelling a node
-/// cancels its subtree and wakes each task suspended in it. Checking is one
-/// relaxed load of the innermost scope's flag.
-struct cancel_node : base::list_hook {
-    std::atomic<cancel_node*> parent{nullptr};
-    base::intrusive_list<cancel_node> children;
-    task_core* task = nullptr;  // woken when this node is cancelled
-    std::atomic<bool> cancelled{false};
-    base::spinlock lock;  // guards children
+/// What a node of the cancellation tree stands for.
+enum class node_kind : std::uint8_t {
+    task,      // a spawned task (task_core): woken when cancelled
+    scope,     // a with_timeout scope (scope_node): wakes the task that opened it
+    group,     // a task_group: its children hang under it
+    registry,  // a registry of tasks (src/runtime/task_registry.hpp): a root
+};
 
-    cancel_node() = default;
+/// A node of the cancellation tree. Each spawned task is one; a with_timeout
+/// or a task_group opens a child node under the task's innermost scope, and a
+/// task_group's children hang under the group's node. Other tasks hang under
+/// their registry once they have suspended, so that shutdown reaches every
+/// task from the registries. Cancelling a node cancels its subtree and wakes
+/// each task suspended in it. Checking is one relaxed load of the innermost
+/// scope's flag.
+///
+/// Small on purpose (a task is one): a one-pointer child list, and the
+/// derived class's one-byte fields fill the padding after `kind`.
+struct cancel_node : base::hlist_hook {
+    std::atomic<cancel_node*> parent{nullptr};
+    base::intrusive_hlist<cancel_node> children;  // guarded by `lock`
+    std::atomic<bool> cancelled{false};
+    base::spinlock lock;
+    const node_kind kind;
+
+    explicit cancel_node(node_kind k) noexcept : kind(k) {}
     cancel_node(const cancel_node&) = delete;
     cancel_node& operator=(const cancel_node&) = delete;
+};
+
+/// A with_timeout scope: wakes the task that opened it.
+struct scope_node : cancel_node {
+    task_core* const task;
+
+    explicit scope_node(task_core* opener) noexcept : cancel_node(node_kind::scope), task(opener) {}
 };
 
 /// Links `child` under `parent`; a child of a cancelled parent starts cancelled.
@@ -75,9 +95,9 @@ struct wait_ticket {
     std::uint64_t seq = 0;
 };
 
-/// A spawned task. Its list hook links it into its home task_registry once
-/// it has suspended.
-class task_core : public base::list_hook {
+/// A spawned task: a node of the cancellation tree (see cancel_node), and
+/// what the scheduler runs.
+class task_core : public cancel_node {
 public:
     static constexpr std::uint64_t idle = 0;
     static constexpr std::uint64_t scheduled = 1;
@@ -112,7 +132,7 @@ public:
         return scope->cancelled.load(std::memory_order_relaxed);
     }
 
-    task_core() noexcept = default;
+    task_core() noexcept : cancel_node(node_kind::task) {}
     task_core(const task_core&) = delete;
     task_core& operator=(const task_core&) = delete;
     ~task_core() {
@@ -139,7 +159,20 @@ public:
     /// The task's name (as given to spawn_named, else "task", "group child", "main").
     [[nodiscard]] const char* name() const noexcept { return vtbl->name(this); }
 
-    // Fields are ordered to leave no padding: a core is in every task's frame.
+    // Fields are ordered to leave no padding: a task costs its core, its
+    // callable and the frames it suspends in, and a burst of spawns holds
+    // a million cores at once. The one-byte fields first, in the end of the
+    // cancel_node.
+
+    // Joining: `complete` is written under join_lock; a thread outside the
+    // runtime (block_on) may also wait on it directly. `joiner` (below) is
+    // the ticket of a task awaiting the join, if any: it lives in that
+    // task's awaiter, which unregisters it (under join_lock) before going away.
+    std::atomic<std::uint8_t> refs{2};  // the scheduler's and the join_handle's: no more
+    base::spinlock join_lock;
+    std::atomic<bool> complete{false};
+    bool blocking_joiner = false;  // someone waits on `complete` with atomic::wait
+    bool detached = false;         // nobody will join: the runtime reports a failure
 
     // Scheduling.
     std::atomic<std::uint64_t> state{scheduled};
@@ -157,25 +190,14 @@ public:
     // scopes, released with the core. See <rivet/runtime/task_local.hpp>.
     local_binding* locals = nullptr;
 
-    // Cancellation: the innermost open scope, and the task's own node.
-    cancel_node* scope = &cancel_root;
-    cancel_node cancel_root;
+    // Cancellation: the innermost open scope (the task itself when none is).
+    cancel_node* scope = this;
 
-    // Joining: `complete` is written under join_lock; a thread outside the
-    // runtime (block_on) may also wait on it directly. `joiner` is the
-    // ticket of a task awaiting the join, if any: it lives in that task's
-    // awaiter, which unregisters it (under join_lock) before going away.
     const wait_ticket* joiner = nullptr;
-    std::atomic<std::uint8_t> refs{2};  // the scheduler's and the join_handle's: no more
-    base::spinlock join_lock;
-    std::atomic<bool> complete{false};
-    bool blocking_joiner = false;  // someone waits on `complete` with atomic::wait
-    bool detached = false;         // nobody will join: the runtime reports a failure
-    // In its home registry's list (task_registry.hpp). Written only by the
-    // worker running the task (a run queue orders those), so it is read
-    // without the registry's lock, unlike the list's own links.
-    bool linked = false;
 };
+
+static_assert(sizeof(void*) != 8 || sizeof(task_core) == 104,
+              "the one-byte fields of task_core no longer fill cancel_node's padding");
 
 /// The spawned task running on this thread, or null outside any task (set
 /// by the worker around each run). Visible here so that current_task()
