@@ -16,6 +16,15 @@ namespace {
 
 using counter = std::shared_ptr<std::atomic<int>>;
 
+// Sleeps an hour unless cancelled; counts the cancellation.
+rt::task<void> sleep_counting_cancellation(counter c) {
+    try {
+        co_await rt::sleep_for(1h);
+    } catch (const rt::cancelled_error&) {
+        c->fetch_add(1);
+    }
+}
+
 TEST(task_group, wait_returns_after_every_child_finished) {
     auto main = []() -> rt::task<int> {
         auto done = std::make_shared<std::atomic<int>>(0);
@@ -122,15 +131,7 @@ TEST(task_group, a_group_destroyed_without_wait_cancels_its_children) {
         {
             rt::task_group group;
             for (int i = 0; i < 4; ++i) {
-                group.spawn(
-                    [](counter c) -> rt::task<void> {
-                        try {
-                            co_await rt::sleep_for(1h);
-                        } catch (const rt::cancelled_error&) {
-                            c->fetch_add(1);
-                        }
-                    },
-                    cancelled);
+                group.spawn(sleep_counting_cancellation, cancelled);
             }
             co_await rt::sleep_for(2ms);
         }  // no wait(): as if an exception unwound the owner
@@ -159,15 +160,7 @@ TEST(task_group, shutdown_reaches_children_and_grandchildren_through_their_group
                                 [](counter c) -> rt::task<void> {
                                     rt::task_group inner;
                                     for (int j = 0; j < 10; ++j) {
-                                        inner.spawn(
-                                            [](counter c) -> rt::task<void> {
-                                                try {
-                                                    co_await rt::sleep_for(1h);
-                                                } catch (const rt::cancelled_error&) {
-                                                    c->fetch_add(1);
-                                                }
-                                            },
-                                            c);
+                                        inner.spawn(sleep_counting_cancellation, c);
                                     }
                                     co_await inner.wait();
                                 },
