@@ -1,7 +1,5 @@
 #include "frame_pool.hpp"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <new>
@@ -53,11 +51,11 @@ void frame_depot::take_run(std::byte*& begin, std::byte*& end) {
     }
     if (chunk_next_ == chunk_end_) {
         chunks_.reserve(chunks_.size() + 1);
+        // Not advised for transparent huge pages: on the VMs measured here a
+        // fresh 2 MiB page is often one the host took back, and faulting it
+        // in cost more than 4 KiB faults do (docs/runtime.md, Figures).
         void* chunk = std::aligned_alloc(chunk_bytes, chunk_bytes);
         if (chunk == nullptr) throw std::bad_alloc();
-        // Advice only: without transparent huge pages the chunk faults in
-        // 4 KiB pages, as any other memory would.
-        ::madvise(chunk, chunk_bytes, MADV_HUGEPAGE);
         chunks_.push_back(chunk);
         chunk_next_ = static_cast<std::byte*>(chunk);
         chunk_end_ = chunk_next_ + chunk_bytes;

@@ -14,11 +14,9 @@
 // thread than the one that allocated it joins the freeing thread's cache and
 // reaches other threads through the depot in whole magazines.
 //
-// New blocks are carved from 64 KiB runs of 2 MiB chunks (madvise'd for
-// transparent huge pages: a burst of a million tasks takes a few dozen page
-// faults, not tens of thousands). Memory is never given back to the system
-// while the depot lives: the peak is kept for reuse, so a second burst of
-// the same size faults nothing.
+// New blocks are carved from 64 KiB runs of 2 MiB chunks. Memory is never
+// given back to the system while the depot lives: the peak is kept for
+// reuse, so a second burst of the same size faults nothing.
 #pragma once
 
 #include <array>
