@@ -351,4 +351,29 @@ TEST(runtime, shutdown_cancels_sleeping_tasks_promptly) {
     EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
 }
 
+// A result type whose copy (it has no move) throws on the fourth copy: the
+// error reaches the joiner; storing the result must not terminate.
+std::atomic<int> fragile_copies{0};
+struct fragile {
+    int v = 0;
+    explicit fragile(int x) : v(x) {}
+    fragile(const fragile& o) : v(o.v) {
+        if (fragile_copies.fetch_add(1) + 1 >= 4) throw std::runtime_error("copy failed");
+    }
+};
+
+rt::task<fragile> make_fragile() { co_return fragile{7}; }
+
+TEST(spawn, a_result_whose_copy_throws_reaches_the_joiner_as_an_error) {
+    fragile_copies = 0;
+    rt::runtime runtime({.workers = 1, .detect_stalls = false});
+    EXPECT_THROW(runtime.block_on(make_fragile()), std::runtime_error);
+    fragile_copies = 0;
+    EXPECT_THROW(runtime.block_on([]() -> rt::task<int> {
+        auto h = rt::spawn(make_fragile);
+        co_return (co_await h).v;
+    }()),
+                 std::runtime_error);
+}
+
 }  // namespace

@@ -81,9 +81,15 @@ task_group::~task_group() {
         std::lock_guard guard(state_->lock);
         running = state_->live > 0;
     }
-    if (running) detail::cancel(state_->node);
-    // Children stay under the group's node, which lives as long as they do.
-    detail::detach_cancel(state_->node);
+    if (running) {
+        detail::cancel(state_->node);
+        // Children stay under the group's node, which lives as long as they
+        // do; the subtree is cancelled, so nothing needs to reach it again.
+        detail::detach_cancel(state_->node);
+    } else {
+        // Groups left behind by finished children hang here: they move up.
+        detail::unlink_cancel(state_->node);
+    }
     state_->release();
 }
 

@@ -179,6 +179,55 @@ TEST(task_group, shutdown_reaches_children_and_grandchildren_through_their_group
     EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
 }
 
+// Groups held outside the frame of the task that made them (here in a
+// shared holder) outlive it: their children must stay reachable by shutdown.
+using holder = std::shared_ptr<std::unique_ptr<rt::task_group>>;
+
+// Runs `maker(holder, counter)` as a task, shuts the runtime down, and
+// checks that the three children of the group it leaves in the holder were
+// cancelled and finished.
+template <class Maker>
+void check_shutdown_reaches_held_group(Maker maker) {
+    auto cancelled = std::make_shared<std::atomic<int>>(0);
+    auto h = std::make_shared<std::unique_ptr<rt::task_group>>();
+    rt::runtime runtime({.workers = 1, .detect_stalls = false, .shutdown_timeout = 2s});
+    runtime.spawn(maker, h, cancelled).detach();
+    std::this_thread::sleep_for(100ms);
+    runtime.shutdown();
+    EXPECT_EQ(runtime.live_tasks(), 0u);
+    EXPECT_EQ(cancelled->load(), 3);
+    if (runtime.live_tasks() == 0) {
+        h->reset();  // while the runtime's registries exist
+    } else {
+        (void)h->release();  // children still run: leak rather than crash
+    }
+}
+
+TEST(task_group, shutdown_reaches_a_group_whose_maker_finished_in_its_first_run) {
+    check_shutdown_reaches_held_group([](holder h, counter c) -> rt::task<void> {
+        *h = std::make_unique<rt::task_group>();
+        for (int i = 0; i < 3; ++i) (*h)->spawn(sleep_counting_cancellation, c);
+        co_return;  // never suspends: never in a registry itself
+    });
+}
+
+TEST(task_group, shutdown_reaches_a_group_left_by_a_finished_group_child) {
+    check_shutdown_reaches_held_group([](holder h, counter c) -> rt::task<void> {
+        {
+            rt::task_group outer;
+            outer.spawn(
+                [](holder h, counter c) -> rt::task<void> {
+                    co_await rt::sleep_for(1ms);
+                    *h = std::make_unique<rt::task_group>();
+                    for (int i = 0; i < 3; ++i) (*h)->spawn(sleep_counting_cancellation, c);
+                },
+                h, c);
+            co_await outer.wait();
+        }  // `outer` ends empty, with the held group under it
+        co_await rt::sleep_for(1h);
+    });
+}
+
 TEST(task_group, outside_a_task_is_a_logic_error) {
     EXPECT_THROW(rt::task_group{}, std::logic_error);
 }

@@ -313,6 +313,12 @@ void worker::complete_task(task_core* t) noexcept {
     // task itself (its scopes and groups, closed by now), so the registry
     // can unlink it later in a batch; a node that kept some hands them up.
     cancel_node* parent = t->parent.load(std::memory_order_acquire);
+    if (parent == nullptr && !t->children.empty()) {
+        // It finished in its first run and leaves groups behind (held
+        // elsewhere): they must stay reachable, so they go to its registry.
+        t->home->link(*t);
+        parent = t->parent.load(std::memory_order_relaxed);
+    }
     auto* registry = parent != nullptr && parent->kind == node_kind::registry && t->children.empty()
                          ? static_cast<task_registry*>(parent)
                          : nullptr;

@@ -189,7 +189,11 @@ struct spawned_call final : spawned_root<T> {
         if (self->resume_point) {  // else creating the coroutine failed: outcome holds why
             task_result<T> r = self->take_finished();
             self->callable.~call();
-            new (&self->outcome) task_result<T>(std::move(r));
+            try {
+                new (&self->outcome) task_result<T>(std::move(r));
+            } catch (...) {  // T's move threw: the joiner gets that instead
+                new (&self->outcome) task_result<T>{.error = std::current_exception()};
+            }
         }
         self->role.finished(self->outcome.error);
     }
@@ -218,7 +222,11 @@ struct spawned_task final : spawned_root<T> {
 
     static void on_finish(task_core* core) noexcept {
         auto* self = static_cast<spawned_task*>(core);
-        self->outcome = self->take_finished();
+        try {
+            self->outcome = self->take_finished();
+        } catch (...) {  // T's move threw: the joiner gets that instead
+            self->outcome.error = std::current_exception();
+        }
     }
     static const char* name_of(const task_core* core) noexcept {
         return static_cast<const spawned_task*>(core)->name;
