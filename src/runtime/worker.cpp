@@ -309,20 +309,21 @@ void worker::complete_task(task_core* t) noexcept {
     // The task hangs under its registry (it suspended once), under a
     // task_group's node (a group's child), or nowhere (it finished in its
     // first run). A group's child leaves the group's node before the group
-    // counts it out (finish). A task's own node gains children only from the
-    // task itself (its scopes and groups, closed by now), so the registry
-    // can unlink it later in a batch; a node that kept some hands them up.
+    // counts it out (finish); a task left in its registry is unlinked there
+    // later, in a batch. Groups it made and that outlive it (held
+    // elsewhere) still hang under it: they move up, to its registry if it
+    // has no parent, so that shutdown still reaches them. Only the task
+    // itself adds children to its node, so reading them needs no lock.
     cancel_node* parent = t->parent.load(std::memory_order_acquire);
-    if (parent == nullptr && !t->children.empty()) {
-        // It finished in its first run and leaves groups behind (held
-        // elsewhere): they must stay reachable, so they go to its registry.
-        t->home->link(*t);
-        parent = t->parent.load(std::memory_order_relaxed);
+    if (!t->children.empty()) {
+        if (parent == nullptr) t->home->link(*t);
+        unlink_cancel(*t);
+        parent = nullptr;
+    } else if (parent != nullptr && parent->kind != node_kind::registry) {
+        unlink_cancel(*t);
+        parent = nullptr;
     }
-    auto* registry = parent != nullptr && parent->kind == node_kind::registry && t->children.empty()
-                         ? static_cast<task_registry*>(parent)
-                         : nullptr;
-    if (registry == nullptr && (parent != nullptr || !t->children.empty())) unlink_cancel(*t);
+    auto* registry = static_cast<task_registry*>(parent);  // the one it is still in, if any
     t->vtbl->finish(t);
     // Counted before a joiner can see the task complete, so whoever joined it
     // never sees it among the live tasks.
