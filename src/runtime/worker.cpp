@@ -54,7 +54,7 @@ std::string describe_failure(const std::exception_ptr& error) {
 }  // namespace
 
 void report_detached_failure(task_core* t) noexcept {
-    const std::exception_ptr& error = t->vtbl->error(t);
+    const std::exception_ptr& error = t->error();
     if (!error) return;
     try {
         std::string message = describe_failure(error);
@@ -337,7 +337,7 @@ void worker::complete_task(task_core* t) noexcept {
         notify_blocking = t->blocking_joiner;
         detached = t->detached;
     }
-    if (detached && t->vtbl->error(t)) report_detached_failure(t);
+    if (detached && t->error()) report_detached_failure(t);
     // Still holding the scheduler's reference, so the core outlives the notify.
     if (notify_blocking) t->complete.notify_all();
     if (registry == nullptr) {

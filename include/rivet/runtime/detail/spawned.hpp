@@ -27,10 +27,10 @@
 
 namespace rivet::runtime::detail {
 
-/// Where a spawned task's result waits for its join_handle.
+/// Where a spawned task's result waits for its join_handle (the error part
+/// is task_core.hpp's task_result_base, which the scheduler reads).
 template <class T>
-struct task_result {
-    std::exception_ptr error;
+struct task_result : task_result_base {
     std::optional<T> value;
 
     void take_from(task_promise<T>& promise) noexcept {
@@ -51,9 +51,7 @@ struct task_result {
 };
 
 template <>
-struct task_result<void> {
-    std::exception_ptr error;
-
+struct task_result<void> : task_result_base {
     void take_from(task_promise<void>& promise) noexcept { error = std::move(promise.error); }
     void take() const {
         if (error) std::rethrow_exception(error);
@@ -64,9 +62,7 @@ template <class T>
 struct spawned_root : task_core, recycled_frame {
     using value_type = T;
 
-    /// Where the task's result waits: each concrete root keeps it where it fits.
-    task_result<T>& result() noexcept { return *static_cast<task_result<T>*>(vtbl->result(this)); }
-    T take_result() { return result().take(); }
+    T take_result() { return static_cast<task_result<T>*>(vtbl->result(this))->take(); }
 
 protected:
     void adopt(task<T> t) noexcept { resume_point = t.release(); }
@@ -91,12 +87,8 @@ protected:
         delete static_cast<Root*>(core);
     }
     template <class Root>
-    static void* result_of(task_core* core) noexcept {
+    static task_result_base* result_of(task_core* core) noexcept {
         return &static_cast<Root*>(core)->outcome;
-    }
-    template <class Root>
-    static const std::exception_ptr& error_of(task_core* core) noexcept {
-        return static_cast<Root*>(core)->outcome.error;
     }
 
     // A root destroyed before its task ran holds the task's unstarted
@@ -179,7 +171,8 @@ struct spawned_call final : spawned_root<T> {
         } catch (...) {
             auto error = std::current_exception();
             self->callable.~call();
-            new (&self->outcome) task_result<T>{.error = std::move(error)};
+            new (&self->outcome) task_result<T>();
+            self->outcome.error = std::move(error);
             return false;
         }
     }
@@ -192,7 +185,8 @@ struct spawned_call final : spawned_root<T> {
             try {
                 new (&self->outcome) task_result<T>(std::move(r));
             } catch (...) {  // T's move threw: the joiner gets that instead
-                new (&self->outcome) task_result<T>{.error = std::current_exception()};
+                new (&self->outcome) task_result<T>();
+                self->outcome.error = std::current_exception();
             }
         }
         self->role.finished(self->outcome.error);
@@ -202,10 +196,7 @@ struct spawned_call final : spawned_root<T> {
     }
     static constexpr task_core::vtable table{&spawned_call::template destroy<spawned_call>,
                                              &spawned_call::template result_of<spawned_call>,
-                                             &spawned_call::template error_of<spawned_call>,
-                                             &on_finish,
-                                             &start,
-                                             &name_of};
+                                             &on_finish, &start, &name_of};
 };
 
 /// A root for an already created task (spawn(task), block_on).
@@ -233,10 +224,7 @@ struct spawned_task final : spawned_root<T> {
     }
     static constexpr task_core::vtable table{&spawned_task::template destroy<spawned_task>,
                                              &spawned_task::template result_of<spawned_task>,
-                                             &spawned_task::template error_of<spawned_task>,
-                                             &on_finish,
-                                             nullptr,
-                                             &name_of};
+                                             &on_finish, nullptr, &name_of};
 };
 
 }  // namespace rivet::runtime::detail

@@ -90,6 +90,11 @@ void detach_cancel(cancel_node& node) noexcept;
 /// Cancels `node` and its subtree, waking the tasks suspended in it.
 void cancel(cancel_node& node) noexcept;
 
+/// What every spawned task's result starts with, whatever its type.
+struct task_result_base {
+    std::exception_ptr error;  // what the task ended with, or null
+};
+
 struct wait_ticket {
     task_core* task = nullptr;
     std::uint64_t seq = 0;
@@ -147,14 +152,17 @@ public:
     /// What differs between spawned coroutine types.
     struct vtable {
         void (*destroy)(task_core*) noexcept;  // frees the root (and an unstarted coroutine)
-        void* (*result)(task_core*) noexcept;  // where the result waits: a task_result<T>
-        const std::exception_ptr& (*error)(task_core*) noexcept;  // what it ended with, or null
-        void (*finish)(task_core*) noexcept;                      // runs as the task completes
+        // Where the result waits: a task_result<T> for the task's T.
+        task_result_base* (*result)(task_core*) noexcept;
+        void (*finish)(task_core*) noexcept;  // runs as the task completes
         // Creates the task's coroutine on its first run (null: created at
         // spawn); false when creating it threw (the task then completes).
         bool (*start)(task_core*) noexcept;
         const char* (*name)(const task_core*) noexcept;
     };
+
+    /// What the task ended with, or null; only once it has finished.
+    [[nodiscard]] const std::exception_ptr& error() noexcept { return vtbl->result(this)->error; }
 
     /// The task's name (as given to spawn_named, else "task", "group child", "main").
     [[nodiscard]] const char* name() const noexcept { return vtbl->name(this); }
