@@ -14,9 +14,10 @@
 // thread than the one that allocated it joins the freeing thread's cache and
 // reaches other threads through the depot in whole magazines.
 //
-// New blocks are carved from 64 KiB runs of 2 MiB chunks. Memory is never
-// given back to the system while the depot lives: the peak is kept for
-// reuse, so a second burst of the same size faults nothing.
+// New blocks are carved from 64 KiB runs of 2 MiB chunks, each run faulted
+// in by one system call when a cache takes it. Memory is never given back
+// to the system while the depot lives: the peak is kept for reuse, so a
+// second burst of the same size faults nothing.
 #pragma once
 
 #include <array>
@@ -49,8 +50,8 @@ public:
     /// false when there is none.
     bool take(std::size_t cls, free_list& magazine) noexcept;
 
-    /// A run of run_bytes (or a shorter leftover) to carve new blocks from;
-    /// throws std::bad_alloc.
+    /// A run of run_bytes (or a shorter leftover) to carve new blocks from,
+    /// its pages resident; throws std::bad_alloc.
     void take_run(std::byte*& begin, std::byte*& end);
     /// Keeps the uncarved rest of a run for the next cache that needs one.
     void put_run(std::byte* begin, std::byte* end) noexcept;

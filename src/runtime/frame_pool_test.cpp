@@ -1,6 +1,8 @@
 #include "frame_pool.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstring>
@@ -43,6 +45,19 @@ TEST(frame_pool, blocks_are_aligned_distinct_and_writable) {
     }
     for (std::size_t i = 0; i < blocks.size(); ++i)
         cache.deallocate(blocks[i], 16 + (i * 16) % 1024);
+}
+
+TEST(frame_pool, a_fresh_run_is_resident_before_its_first_block_is_written) {
+    rd::frame_depot depot;
+    std::byte* begin = nullptr;
+    std::byte* end = nullptr;
+    depot.take_run(begin, end);
+    ASSERT_EQ(end - begin, static_cast<std::ptrdiff_t>(rd::frame_depot::run_bytes));
+    auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    std::vector<unsigned char> resident(rd::frame_depot::run_bytes / page);
+    ASSERT_EQ(mincore(begin, rd::frame_depot::run_bytes, resident.data()), 0);
+    for (unsigned char r : resident) EXPECT_EQ(r & 1, 1);
+    depot.put_run(begin, end);
 }
 
 TEST(frame_pool, a_second_burst_reuses_the_memory_of_the_first) {
