@@ -351,6 +351,19 @@ TEST(runtime, shutdown_cancels_sleeping_tasks_promptly) {
     EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
 }
 
+TEST(spawn, an_empty_task_is_refused) {
+    rt::runtime runtime({.workers = 1});
+    auto make = []() -> rt::task<int> { co_return 1; };
+    rt::task<int> moved = make();
+    rt::task<int> taken = std::move(moved);
+    EXPECT_THROW(runtime.block_on(std::move(moved)), std::invalid_argument);
+    EXPECT_EQ(runtime.block_on([&]() -> rt::task<int> {
+        EXPECT_THROW((void)rt::spawn(std::move(moved)), std::invalid_argument);
+        co_return co_await rt::spawn(std::move(taken));
+    }()),
+              1);
+}
+
 // A result type whose copy (it has no move) throws on the fourth copy: the
 // error reaches the joiner; storing the result must not terminate.
 std::atomic<int> fragile_copies{0};

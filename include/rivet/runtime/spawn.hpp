@@ -174,6 +174,7 @@ auto spawn(Fn&& fn, Args&&... args) {
 
 /// Starts an already created task. Its coroutine's parameters were copied into
 /// its frame when it was called; references among them must outlive it.
+/// Throws std::invalid_argument when `t` is empty (moved from).
 template <class T>
 join_handle<T> spawn(task<T> t) {
     return detail::start(new detail::spawned_task<T>(std::move(t)));

@@ -19,6 +19,7 @@
 #include <rivet/runtime/detail/frame_allocator.hpp>
 #include <rivet/runtime/detail/task_core.hpp>
 #include <rivet/runtime/task.hpp>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -205,7 +206,9 @@ struct spawned_task final : spawned_root<T> {
     task_result<T> outcome;
     const char* name;
 
-    explicit spawned_task(task<T> t, const char* task_name = "task") noexcept : name(task_name) {
+    /// Throws std::invalid_argument when `t` is empty (moved from).
+    explicit spawned_task(task<T> t, const char* task_name = "task") : name(task_name) {
+        if (!t.valid()) throw std::invalid_argument("rivet::runtime: spawned an empty task");
         this->vtbl = &table;
         this->adopt(std::move(t));
     }
