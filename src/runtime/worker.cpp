@@ -4,6 +4,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -95,10 +96,9 @@ void worker::join() {
 
 void worker::push_back(task_core* t) noexcept {
     if (queue_.try_push(t)) return;
-    task_core* first = nullptr;
-    task_core* last = nullptr;
-    std::uint32_t n = queue_.take_half_for_overflow(first, last);
-    if (n > 0) owner_.injected().push_chain(first, last, n);
+    std::array<task_core*, run_queue::capacity / 2> taken;
+    std::uint32_t n = queue_.take_half_for_overflow(taken);
+    if (n > 0) owner_.injected().push_batch(taken.data(), n);
     if (!queue_.try_push(t)) owner_.injected().push(t);
 }
 
@@ -180,6 +180,9 @@ task_core* worker::pick_next() noexcept {
     return take_injected();
 }
 
+static_assert(run_queue::capacity / 2 <= inject_queue::batch_capacity,
+              "an overflow is pushed to the injection queue as one batch");
+
 task_core* worker::take_injected() noexcept {
     // A batch at a time (Go's globrunqget): a burst spawned from outside, or
     // a local queue's overflow, costs one lock per batch rather than per
@@ -187,14 +190,12 @@ task_core* worker::take_injected() noexcept {
     // The rest of the batch goes to the local queue in one publication; it
     // fits, since thieves only ever make room.
     std::uint32_t room = run_queue::capacity - queue_.size();
-    bool gave_back;
-    task_core* t =
-        owner_.injected().pop_chain(std::min(run_queue::capacity / 2, room + 1), gave_back);
-    if (t == nullptr) return nullptr;
-    if (gave_back) owner_.notify_one(/*strict=*/true);
-    if (t->next != nullptr) queue_.push_chain(t->next);
-    t->next = nullptr;
-    return t;
+    std::array<task_core*, inject_queue::batch_capacity> batch;
+    std::uint32_t n =
+        owner_.injected().pop_batch(batch.data(), std::min(inject_queue::batch_capacity, room + 1));
+    if (n == 0) return nullptr;
+    queue_.push_array(batch.data() + 1, n - 1);
+    return batch[0];
 }
 
 task_core* worker::search() noexcept {
