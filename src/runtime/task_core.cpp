@@ -42,11 +42,18 @@ void link_cancel(cancel_node& child, cancel_node& parent) noexcept {
 }
 
 void detach_cancel(cancel_node& node) noexcept {
-    cancel_node* parent = node.parent.load(std::memory_order_acquire);
-    if (parent == nullptr) return;
-    std::lock_guard parent_lock(parent->lock);
-    base::intrusive_hlist<cancel_node>::erase(node);
-    node.parent.store(nullptr, std::memory_order_relaxed);
+    for (;;) {
+        cancel_node* parent = node.parent.load(std::memory_order_acquire);
+        if (parent == nullptr) return;
+        std::lock_guard parent_lock(parent->lock);
+        // The parent may have gone away meanwhile and handed the node to its
+        // own parent (unlink_cancel): erasing under the old parent's lock
+        // would edit the new parent's list unguarded.
+        if (node.parent.load(std::memory_order_relaxed) != parent) continue;
+        base::intrusive_hlist<cancel_node>::erase(node);
+        node.parent.store(nullptr, std::memory_order_relaxed);
+        return;
+    }
 }
 
 void unlink_cancel(cancel_node& node) noexcept {
