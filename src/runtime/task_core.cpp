@@ -41,45 +41,53 @@ void link_cancel(cancel_node& child, cancel_node& parent) noexcept {
     }
 }
 
-void detach_cancel(cancel_node& node) noexcept {
+namespace {
+
+// Locks `node`, then its parent if it has one (returned, locked too). The
+// usual order is parent before child (cancel() takes them so), hence the
+// parent is only tried. Holding the node's lock is what keeps the parent
+// alive: a parent hands its children up under each child's lock before it
+// can go away (unlink_cancel), so it cannot leave while we hold ours.
+cancel_node* lock_with_parent(cancel_node& node) noexcept {
     for (;;) {
+        node.lock.lock();
         cancel_node* parent = node.parent.load(std::memory_order_acquire);
-        if (parent == nullptr) return;
-        std::lock_guard parent_lock(parent->lock);
-        // The parent may have gone away meanwhile and handed the node to its
-        // own parent (unlink_cancel): erasing under the old parent's lock
-        // would edit the new parent's list unguarded.
-        if (node.parent.load(std::memory_order_relaxed) != parent) continue;
-        base::intrusive_hlist<cancel_node>::erase(node);
-        node.parent.store(nullptr, std::memory_order_relaxed);
-        return;
+        if (parent == nullptr || parent->lock.try_lock()) return parent;
+        node.lock.unlock();
+        base::cpu_relax();
     }
 }
 
-void unlink_cancel(cancel_node& node) noexcept {
-    for (;;) {
-        cancel_node* parent = node.parent.load(std::memory_order_acquire);
-        if (parent == nullptr) {
-            // A root going away: its children become roots of their own.
-            std::lock_guard node_lock(node.lock);
-            while (cancel_node* c = node.children.pop_front()) {
-                c->parent.store(nullptr, std::memory_order_release);
-            }
-            return;
-        }
-        std::lock_guard parent_lock(parent->lock);
-        if (node.parent.load(std::memory_order_relaxed) != parent) continue;  // re-parented
-        {
-            // Locks go parent before child, as in cancel(); orphans move up.
-            std::lock_guard node_lock(node.lock);
-            node.children.for_each(
-                [parent](cancel_node& c) { c.parent.store(parent, std::memory_order_release); });
-            parent->children.splice_front(node.children);
-        }
+}  // namespace
+
+void detach_cancel(cancel_node& node) noexcept {
+    cancel_node* parent = lock_with_parent(node);
+    if (parent != nullptr) {
         base::intrusive_hlist<cancel_node>::erase(node);
         node.parent.store(nullptr, std::memory_order_relaxed);
-        return;
+        parent->lock.unlock();
     }
+    node.lock.unlock();
+}
+
+void unlink_cancel(cancel_node& node) noexcept {
+    // Orphans move up (a root's become roots), each under its own lock: a
+    // child unlinking itself meanwhile then sees its new parent.
+    cancel_node* parent = lock_with_parent(node);
+    node.children.for_each([parent](cancel_node& c) {
+        std::lock_guard child_lock(c.lock);
+        c.parent.store(parent, std::memory_order_release);
+    });
+    if (parent != nullptr) {
+        parent->children.splice_front(node.children);
+        base::intrusive_hlist<cancel_node>::erase(node);
+        node.parent.store(nullptr, std::memory_order_relaxed);
+        parent->lock.unlock();
+    } else {
+        while (node.children.pop_front() != nullptr) {
+        }
+    }
+    node.lock.unlock();
 }
 
 void cancel(cancel_node& node) noexcept {

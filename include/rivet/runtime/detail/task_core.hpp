@@ -80,10 +80,10 @@ struct scope_node : cancel_node {
 void link_cancel(cancel_node& child, cancel_node& parent) noexcept;
 /// Unlinks `node`; its children move to its parent, so they stay cancellable.
 ///
-/// Lifetime rule: a node's parent must outlive the node's unlinking. It
-/// holds for scopes (closed by their own task, innermost first) and for a
-/// task_group's children (the group's node is reference counted), because a
-/// node whose parent may end on another thread is detached first.
+/// Both unlinking calls are safe while the parent unlinks itself and goes
+/// away on another thread: a parent hands its children up under each
+/// child's lock, and the calls hold the node's own lock before they try the
+/// parent's, so the parent they lock is still there.
 void unlink_cancel(cancel_node& node) noexcept;
 /// Unlinks `node` from its parent, keeping its children under it.
 void detach_cancel(cancel_node& node) noexcept;
