@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <new>
 #include <utility>
@@ -71,7 +72,9 @@ void frame_depot::take_run(std::byte*& begin, std::byte*& end) {
     // pages instead of a trap per page (a quarter of a page fault's cost on
     // the VMs measured here, docs/runtime.md). Kernels before 5.14 refuse the
     // advice; the pages then fault in one by one as before.
+    int saved_errno = errno;  // an allocation must not leave EINVAL behind
     madvise(begin, run_bytes, MADV_POPULATE_WRITE);
+    errno = saved_errno;
 }
 
 void frame_depot::put_run(std::byte* begin, std::byte* end) noexcept {

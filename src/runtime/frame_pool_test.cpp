@@ -53,6 +53,10 @@ TEST(frame_pool, a_fresh_run_is_resident_before_its_first_block_is_written) {
     std::byte* end = nullptr;
     depot.take_run(begin, end);
     ASSERT_EQ(end - begin, static_cast<std::ptrdiff_t>(rd::frame_depot::run_bytes));
+    if (madvise(begin, 0, MADV_POPULATE_WRITE) != 0) {
+        depot.put_run(begin, end);
+        GTEST_SKIP() << "the kernel has no MADV_POPULATE_WRITE (Linux 5.14)";
+    }
     auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
     std::vector<unsigned char> resident(rd::frame_depot::run_bytes / page);
     ASSERT_EQ(mincore(begin, rd::frame_depot::run_bytes, resident.data()), 0);

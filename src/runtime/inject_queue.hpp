@@ -12,13 +12,14 @@
 // blocks are kept for reuse.
 //
 // A block that cannot be allocated is not a lost task: the tasks are then
-// linked through task_core::next into a spill chain, which is taken before
-// the blocks (so when memory runs out the queue is FIFO within each part
-// only, and neither part waits on the other for long).
+// linked through task_core::next into a spill chain, and every push joins
+// that chain until it has drained. The blocks (all older) are taken first,
+// so the queue stays FIFO.
 #pragma once
 
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -50,29 +51,37 @@ public:
 
     /// Appends `tasks[0..n)` in order; `n` is at most batch_capacity.
     void push_batch(task_core* const* tasks, std::uint32_t n) noexcept {
+        assert(n >= 1 && n <= batch_capacity);
         block* fresh = nullptr;  // allocated outside the lock when none was free
+        std::unique_lock lock(mutex_);
         for (;;) {
-            std::unique_lock lock(mutex_);
-            if (tail_ == nullptr || tail_->end + n > batch_capacity) {
-                if (fresh == nullptr) fresh = take_free();
-                if (fresh == nullptr) {
-                    lock.unlock();
-                    fresh = new (std::nothrow) block;
-                    if (fresh == nullptr) return spill(tasks, n);
-                    continue;
-                }
-                fresh->next = nullptr;
-                fresh->begin = fresh->end = 0;
-                (tail_ != nullptr ? tail_->next : head_) = fresh;
-                tail_ = fresh;
-                fresh = nullptr;
+            if (spill_head_ != nullptr) {  // memory ran out: stay behind the spill
+                spill(tasks, n);
+                break;
             }
-            append(tail_, tasks, n);
-            size_.store(size_.load(std::memory_order_relaxed) + n, std::memory_order_release);
-            // Another pusher made room while this one allocated.
-            if (fresh != nullptr) fresh = keep_free(fresh);
-            break;
+            if (tail_ != nullptr && tail_->end + n <= batch_capacity) {
+                append(tail_, tasks, n);
+                break;
+            }
+            if (fresh == nullptr) fresh = take_free();
+            if (fresh == nullptr) {
+                lock.unlock();
+                fresh = new (std::nothrow) block;
+                lock.lock();
+                if (fresh == nullptr) {
+                    spill(tasks, n);
+                    break;
+                }
+                continue;  // another pusher may have made room meanwhile
+            }
+            fresh->next = nullptr;
+            fresh->begin = fresh->end = 0;
+            (tail_ != nullptr ? tail_->next : head_) = fresh;
+            tail_ = std::exchange(fresh, nullptr);
         }
+        size_.store(size_.load(std::memory_order_relaxed) + n, std::memory_order_release);
+        if (fresh != nullptr) fresh = keep_free(fresh);  // allocated, then not needed
+        lock.unlock();
         delete fresh;
     }
 
@@ -90,13 +99,7 @@ public:
         std::uint32_t n = 0;
         {
             std::lock_guard lock(mutex_);
-            if (spill_head_ != nullptr) {
-                for (; n < max && spill_head_ != nullptr; ++n) {
-                    out[n] = std::exchange(spill_head_, spill_head_->next);
-                    out[n]->next = nullptr;
-                }
-                if (spill_head_ == nullptr) spill_tail_ = nullptr;
-            } else if (block* b = head_) {
+            if (block* b = head_) {
                 n = std::min(max, b->end - b->begin);
                 std::memcpy(out, b->tasks + b->begin, n * sizeof(task_core*));
                 b->begin += n;
@@ -105,6 +108,12 @@ public:
                     if (head_ == nullptr) tail_ = nullptr;
                     emptied = keep_free(b);
                 }
+            } else {
+                for (; n < max && spill_head_ != nullptr; ++n) {
+                    out[n] = std::exchange(spill_head_, spill_head_->next);
+                    out[n]->next = nullptr;
+                }
+                if (spill_head_ == nullptr) spill_tail_ = nullptr;
             }
             size_.store(size_.load(std::memory_order_relaxed) - n, std::memory_order_release);
         }
@@ -149,13 +158,12 @@ private:
         b->end += n;
     }
 
+    // Under the lock.
     void spill(task_core* const* tasks, std::uint32_t n) noexcept {
         for (std::uint32_t i = 0; i + 1 < n; ++i) tasks[i]->next = tasks[i + 1];
         tasks[n - 1]->next = nullptr;
-        std::lock_guard lock(mutex_);
         (spill_tail_ != nullptr ? spill_tail_->next : spill_head_) = tasks[0];
         spill_tail_ = tasks[n - 1];
-        size_.store(size_.load(std::memory_order_relaxed) + n, std::memory_order_release);
     }
 
     std::mutex mutex_;

@@ -89,19 +89,22 @@ TEST(inject_queue, what_pop_batch_leaves_stays_ahead_of_later_pushes) {
     EXPECT_TRUE(q.empty());
 }
 
-TEST(inject_queue, tasks_no_block_can_be_allocated_for_are_kept_and_taken_first) {
+TEST(inject_queue, tasks_no_block_can_be_allocated_for_are_kept_in_order) {
     rd::inject_queue q;
-    std::vector<rd::task_core> tasks(batch + 3);
+    std::vector<rd::task_core> tasks(batch + 5);
     for (std::size_t i = 0; i < batch; ++i) q.push(&tasks[i]);  // one full block
     refuse_nothrow_new = true;
-    std::array<rd::task_core*, 2> two{&tasks[batch + 1], &tasks[batch + 2]};
     q.push(&tasks[batch]);
+    std::array<rd::task_core*, 2> two{&tasks[batch + 1], &tasks[batch + 2]};
     q.push_batch(two.data(), 2);
     refuse_nothrow_new = false;
+    q.push(&tasks[batch + 3]);  // behind the spilled ones, though a block would do now
+    EXPECT_EQ(pop(q, batch), addresses(tasks, 0, batch));
     EXPECT_EQ(pop(q, 2), addresses(tasks, batch, batch + 2));
     EXPECT_EQ(tasks[batch].next, nullptr);
-    EXPECT_EQ(pop(q, batch), addresses(tasks, batch + 2, batch + 3));
-    EXPECT_EQ(pop(q, batch), addresses(tasks, 0, batch));
+    EXPECT_EQ(pop(q, batch), addresses(tasks, batch + 2, batch + 4));
+    q.push(&tasks[batch + 4]);  // the spill is empty: blocks again
+    EXPECT_EQ(pop(q, batch), addresses(tasks, batch + 4, batch + 5));
     EXPECT_TRUE(q.empty());
 }
 
