@@ -33,32 +33,38 @@ public:
         return true;
     }
 
-    /// Owner only: appends `tasks[0..n)` and publishes them at once. The
-    /// queue must have room for all of them.
-    void push_array(task_core* const* tasks, std::uint32_t n) noexcept {
+    /// Owner only: appends a chain of tasks linked through task_core::next
+    /// and publishes them at once. The queue must have room for all of them.
+    void push_chain(task_core* first) noexcept {
         std::uint32_t tail = tail_.load(std::memory_order_relaxed);
-        for (std::uint32_t i = 0; i < n; ++i) {
-            slots_[(tail + i) % capacity].store(tasks[i], std::memory_order_relaxed);
+        for (task_core* t = first; t != nullptr; t = t->next) {
+            slots_[tail++ % capacity].store(t, std::memory_order_relaxed);
         }
-        tail_.store(tail + n, std::memory_order_release);
+        tail_.store(tail, std::memory_order_release);
     }
 
-    /// Owner only, when full: moves the oldest half into `taken`; returns how
-    /// many were taken (0 if a thief made room).
-    std::uint32_t take_half_for_overflow(std::array<task_core*, capacity / 2>& taken) noexcept {
+    /// Owner only, when full: removes the oldest half as a chain linked through
+    /// task_core::next; returns how many were taken (0 if a thief made room).
+    std::uint32_t take_half_for_overflow(task_core*& first, task_core*& last) noexcept {
         for (;;) {
             std::uint32_t head = head_.load(std::memory_order_acquire);
             std::uint32_t tail = tail_.load(std::memory_order_relaxed);
             if (tail - head < capacity) return 0;
-            // Copied first, claimed by the CAS: until it succeeds a thief may
-            // own any of these tasks, and the copies are discarded.
-            for (std::uint32_t i = 0; i < capacity / 2; ++i) {
+            constexpr std::uint32_t n = capacity / 2;
+            // Copy first, link only after the CAS: until it succeeds a thief
+            // may own (and be running) any of these tasks.
+            std::array<task_core*, n> taken;
+            for (std::uint32_t i = 0; i < n; ++i) {
                 taken[i] = slots_[(head + i) % capacity].load(std::memory_order_relaxed);
             }
-            if (head_.compare_exchange_strong(head, head + capacity / 2,
-                                              std::memory_order_acq_rel)) {
-                return capacity / 2;
+            if (!head_.compare_exchange_strong(head, head + n, std::memory_order_acq_rel)) {
+                continue;
             }
+            for (std::uint32_t i = 0; i + 1 < n; ++i) taken[i]->next = taken[i + 1];
+            taken[n - 1]->next = nullptr;
+            first = taken[0];
+            last = taken[n - 1];
+            return n;
         }
     }
 

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <array>
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -24,9 +23,11 @@ TEST(run_queue, overflow_takes_the_oldest_half) {
     rd::run_queue q;
     std::vector<rd::task_core> tasks(rd::run_queue::capacity);
     for (auto& t : tasks) ASSERT_TRUE(q.try_push(&t));
-    std::array<rd::task_core*, rd::run_queue::capacity / 2> taken{};
-    EXPECT_EQ(q.take_half_for_overflow(taken), rd::run_queue::capacity / 2);
-    for (std::uint32_t i = 0; i < taken.size(); ++i) EXPECT_EQ(taken[i], &tasks[i]);
+    rd::task_core* first = nullptr;
+    rd::task_core* last = nullptr;
+    EXPECT_EQ(q.take_half_for_overflow(first, last), rd::run_queue::capacity / 2);
+    EXPECT_EQ(first, &tasks[0]);
+    EXPECT_EQ(last, &tasks[rd::run_queue::capacity / 2 - 1]);
     EXPECT_EQ(q.size(), rd::run_queue::capacity / 2);
     EXPECT_EQ(q.pop(), &tasks[rd::run_queue::capacity / 2]);
 }

@@ -4,7 +4,6 @@
 #include <sched.h>
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -96,9 +95,10 @@ void worker::join() {
 
 void worker::push_back(task_core* t) noexcept {
     if (queue_.try_push(t)) return;
-    std::array<task_core*, run_queue::capacity / 2> taken;
-    std::uint32_t n = queue_.take_half_for_overflow(taken);
-    if (n > 0) owner_.injected().push_batch(taken.data(), n);
+    task_core* first = nullptr;
+    task_core* last = nullptr;
+    std::uint32_t n = queue_.take_half_for_overflow(first, last);
+    if (n > 0) owner_.injected().push_chain(first, last, n);
     if (!queue_.try_push(t)) owner_.injected().push(t);
 }
 
@@ -180,9 +180,6 @@ task_core* worker::pick_next() noexcept {
     return take_injected();
 }
 
-static_assert(run_queue::capacity / 2 <= inject_queue::batch_capacity,
-              "an overflow is pushed to the injection queue as one batch");
-
 task_core* worker::take_injected() noexcept {
     // A batch at a time (Go's globrunqget): a burst spawned from outside, or
     // a local queue's overflow, costs one lock per batch rather than per
@@ -190,12 +187,14 @@ task_core* worker::take_injected() noexcept {
     // The rest of the batch goes to the local queue in one publication; it
     // fits, since thieves only ever make room.
     std::uint32_t room = run_queue::capacity - queue_.size();
-    std::array<task_core*, inject_queue::batch_capacity> batch;
-    std::uint32_t n =
-        owner_.injected().pop_batch(batch.data(), std::min(inject_queue::batch_capacity, room + 1));
-    if (n == 0) return nullptr;
-    queue_.push_array(batch.data() + 1, n - 1);
-    return batch[0];
+    bool gave_back;
+    task_core* t =
+        owner_.injected().pop_chain(std::min(run_queue::capacity / 2, room + 1), gave_back);
+    if (t == nullptr) return nullptr;
+    if (gave_back) owner_.notify_one(/*strict=*/true);
+    if (t->next != nullptr) queue_.push_chain(t->next);
+    t->next = nullptr;
+    return t;
 }
 
 task_core* worker::search() noexcept {

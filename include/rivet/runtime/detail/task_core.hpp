@@ -184,9 +184,7 @@ public:
 
     // Scheduling.
     std::atomic<std::uint64_t> state{scheduled};
-    // Link in the injection queue's spill chain (when no block could be
-    // allocated), or in a registry's remote_done.
-    task_core* next = nullptr;
+    task_core* next = nullptr;  // link in the injection queue, or a registry's remote_done
     // Where the task goes on: the innermost suspended coroutine. Null until
     // the coroutine exists (vtbl->start creates it on the first run); when
     // the outermost coroutine finishes, its frame (done()).
