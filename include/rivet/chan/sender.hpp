@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <limits>
 #include <rivet/chan/detail/channel.hpp>
+#include <rivet/runtime/cancel.hpp>
 #include <rivet/runtime/task.hpp>
 #include <span>
 #include <utility>
@@ -103,9 +104,10 @@ public:
     }
 
     /// Sends every item of `items` in order, suspending while the channel is
-    /// full; returns how many were sent, fewer only if the channel closed
-    /// (the rest are left in `items`, unmoved). Await it at once: it refers
-    /// to `items`.
+    /// full; returns how many were sent, fewer if the channel closed or the
+    /// wait was cancelled or timed out (the rest are left in `items`,
+    /// unmoved). A cancellation or timeout before the first item went is
+    /// thrown, as by send(). Await it at once: it refers to `items`.
     runtime::task<std::size_t> send_many(std::span<T> items) {
         std::size_t sent = 0;
         for (T& item : items) {
@@ -114,6 +116,11 @@ public:
                     co_await ch_->send_slow(item);
                 } catch (const send_error<T>& e) {
                     item = std::move(e.value());
+                    co_return sent;
+                } catch (const runtime::cancelled_error&) {
+                    // The items that went must be counted: the caller could
+                    // not tell them from the rest otherwise.
+                    if (sent == 0) throw;
                     co_return sent;
                 }
             }

@@ -9,7 +9,8 @@
 //
 // Lifetime: `ends_` counts the handles, senders in its high half. The last
 // sender closes the channel, the last receiver too (nobody would receive),
-// each before dropping its count; the last handle deletes the channel.
+// each before dropping its count (a compare-and-swap decides which handle is
+// the last of its kind); the last handle deletes the channel.
 #pragma once
 
 #include <atomic>
@@ -128,9 +129,15 @@ public:
 
     void add_sender() noexcept { ends_.fetch_add(one_sender, std::memory_order_relaxed); }
     void add_receiver() noexcept { ends_.fetch_add(one_receiver, std::memory_order_relaxed); }
-    void drop_sender() noexcept { drop(one_sender, ends_.load(std::memory_order_acquire) >> 32); }
+    void drop_sender() noexcept {
+        if (!drop_unless_last_of_kind(one_sender, 32)) return;
+        close();
+        release(one_sender);
+    }
     void drop_receiver() noexcept {
-        drop(one_receiver, ends_.load(std::memory_order_acquire) & 0xffff'ffff);
+        if (!drop_unless_last_of_kind(one_receiver, 0)) return;
+        close();  // nobody is left to drain: what is in it goes with the channel
+        release(one_receiver);
     }
 
     // State.
@@ -383,11 +390,23 @@ private:
 
     [[nodiscard]] bool has_room() const noexcept { return size() < capacity() || closed(); }
 
-    void drop(std::uint64_t one, std::uint64_t count_of_kind) noexcept {
-        // The last of a kind is the only one that can see a count of 1 (a
-        // handle is copied only from a live one), so closing before the
-        // decrement cannot race with the deletion.
-        if (count_of_kind == 1) close();
+    // Drops a handle's count, unless it is the last of its kind (true): that
+    // one keeps its count, so the channel outlives the close it then makes,
+    // and calls release() after it. The exchange decides which is the last
+    // (two handles dropped at once used to both read a count of 2, and
+    // neither closed); no handle of its kind is left to copy, so the count
+    // cannot rise again.
+    bool drop_unless_last_of_kind(std::uint64_t one, unsigned shift) noexcept {
+        std::uint64_t ends = ends_.load(std::memory_order_acquire);
+        while (((ends >> shift) & 0xffff'ffff) > 1) {
+            if (ends_.compare_exchange_weak(ends, ends - one, std::memory_order_acq_rel,
+                                            std::memory_order_acquire)) {
+                return false;  // another handle of this kind holds the channel
+            }
+        }
+        return true;
+    }
+    void release(std::uint64_t one) noexcept {
         if (ends_.fetch_sub(one, std::memory_order_acq_rel) == one) delete this;
     }
 

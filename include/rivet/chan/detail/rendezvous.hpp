@@ -77,6 +77,9 @@ public:
 
     /// Waits as a task until a receiver takes `value`.
     runtime::task<void> send(T& value, waitlist& receivers) {
+        // A cancellation whose wake this task already used (it was queued,
+        // not waiting, when it came) would not wake the wait below.
+        runtime::this_task::throw_if_cancelled();
         offer o;
         o.value = &value;
         co_await suspend(o, receivers);
