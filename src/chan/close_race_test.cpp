@@ -32,13 +32,19 @@ void at_once(A a, B b) {
     tb.join();
 }
 
+// Copies `end`, then drops both copies at once from two threads.
+template <class End>
+void drop_two_copies_at_once(End& end) {
+    std::optional<End> a(end), b(std::move(end));
+    at_once([&] { a.reset(); }, [&] { b.reset(); });
+}
+
 TEST(channel_close, the_last_two_senders_dropped_at_once_close_the_channel) {
     int still_open = 0;
     for (int round = 0; round < 2000; ++round) {
         auto [tx, rx] = chan::mpsc<int>(4);
-        std::optional<chan::sender<int, chan::shape::mpsc>> a(tx), b(std::move(tx));
-        at_once([&] { a.reset(); }, [&] { b.reset(); });
-        if (!rx.at_end()) ++still_open;
+        drop_two_copies_at_once(tx);
+        still_open += rx.at_end() ? 0 : 1;
     }
     EXPECT_EQ(still_open, 0) << "receivers would wait forever";
 }
@@ -47,9 +53,8 @@ TEST(channel_close, the_last_two_receivers_dropped_at_once_close_the_channel) {
     int still_open = 0;
     for (int round = 0; round < 2000; ++round) {
         auto [tx, rx] = chan::mpmc<int>(2);
-        std::optional<chan::receiver<int, chan::shape::mpmc>> a(rx), b(std::move(rx));
-        at_once([&] { a.reset(); }, [&] { b.reset(); });
-        if (!tx.is_closed()) ++still_open;
+        drop_two_copies_at_once(rx);
+        still_open += tx.is_closed() ? 0 : 1;
     }
     EXPECT_EQ(still_open, 0) << "senders would wait forever on a full channel";
 }

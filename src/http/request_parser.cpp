@@ -45,6 +45,8 @@ void request_parser::reset() {
     content_length_ = body_seen_ = 0;
     chunk_left_ = 0;
     crlf_pending_ = 0;
+    framing_cr_ = false;
+    framing_line_start_ = true;
     error_status_ = 0;
     error_reason_ = "";
 }
@@ -152,14 +154,17 @@ parse_state request_parser::parse_body(const char* data, std::size_t size, std::
         crlf_pending_ -= n;
     }
     data_end_ = data + size;
+    framing_from_ = data;
     pieces_ = &pieces;
     llhttp_errno_t err = llhttp_execute(&parser_, data, size);
     pieces_ = nullptr;
     if (err == HPE_PAUSED && message_done_) {
         consumed = static_cast<std::size_t>(llhttp_get_error_pos(&parser_) - data);
+        if (!check_framing(data + consumed)) return parse_state::error;
         return parse_state::message_complete;
     }
     if (err != HPE_OK) return fail_from_llhttp(err);
+    if (!check_framing(data + size)) return parse_state::error;
     consumed = size;
     return parse_state::need_more;
 }
@@ -227,6 +232,29 @@ bool request_parser::check_crlf(const char* at, unsigned from, unsigned count) n
     return true;
 }
 
+bool request_parser::check_framing(const char* to) noexcept {
+    if ((parser_.flags & F_CHUNKED) == 0) return true;  // a Content-Length body is all data
+    for (const char* p = framing_from_; p < to; ++p) {
+        const char c = *p;
+        const char* problem = nullptr;
+        if (framing_cr_ && c != '\n') {
+            problem = "bare CR in chunked framing";
+        } else if (c == '\n' && !framing_cr_) {
+            problem = "bare LF in chunked framing";
+        } else if (framing_line_start_ && (c == ' ' || c == '\t')) {
+            problem = "obsolete line folding in chunked framing";
+        }
+        if (problem != nullptr) {
+            fail(400, problem);
+            return false;
+        }
+        framing_cr_ = c == '\r';
+        framing_line_start_ = c == '\n';
+    }
+    framing_from_ = to;
+    return true;
+}
+
 int request_parser::on_chunk_header(llhttp_t* p) {
     request_parser& s = self(p);
     s.chunk_left_ = p->content_length;
@@ -245,6 +273,8 @@ int request_parser::on_body(llhttp_t* p, const char* at, std::size_t n) {
         return -1;
     }
     if ((p->flags & F_CHUNKED) != 0) {
+        if (!s.check_framing(at)) return -1;  // what came before this data
+        s.framing_from_ = at + n;
         if (n > s.chunk_left_) {
             s.fail(400, "chunk longer than its size");
             return -1;

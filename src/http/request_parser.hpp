@@ -129,6 +129,15 @@ private:
     std::uint64_t chunk_left_ = 0;    // data bytes left in the current chunk
     unsigned crlf_pending_ = 0;       // bytes of that CRLF not seen yet (next call)
     bool check_crlf(const char* at, unsigned from, unsigned count) noexcept;
+    // Its loose mode also ends chunk-size, extension, last-chunk and trailer
+    // lines at a bare CR or LF, and takes obs-fold in trailers: every byte
+    // of a chunked body that is not chunk data is checked here too, as the
+    // head is (head_is_strict). `framing_from_` is where the unchecked
+    // framing bytes of the current call start.
+    const char* framing_from_ = nullptr;
+    bool framing_cr_ = false;         // the last framing byte was a CR
+    bool framing_line_start_ = true;  // the last framing byte ended a line
+    bool check_framing(const char* to) noexcept;
 
     int error_status_ = 0;
     const char* error_reason_ = "";

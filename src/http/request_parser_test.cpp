@@ -167,19 +167,42 @@ INSTANTIATE_TEST_SUITE_P(
         "GET / HTTP/9.9\r\nHost: x\r\n\r\n", "GET /\x7f HTTP/1.1\r\nHost: x\r\n\r\n",
         "G@T / HTTP/1.1\r\nHost: x\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\r\nX: a\rb\r\n\r\n",
         "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcdef\r\n0\r\n\r\n",
-        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\n0\r\n\r\n"));
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\n0\r\n\r\n",
+        // Bare CR or LF in the framing around the data, obs-fold in trailers.
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\rXabc\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;e=1\rXabc\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\rX\r\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: a\n\r\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: a\r\n b\r\n\r\n"));
+
+// Fed in pieces of every size up to `max_step`: `text` parses whole to
+// `body`, and `text` with byte `at` replaced by `with` is refused with 400.
+void expect_framing_checked_in_any_split(const std::string& text, const std::string& body,
+                                         std::size_t at, char with, std::size_t max_step) {
+    std::string bad = text;
+    bad[at] = with;
+    for (std::size_t step = 1; step <= max_step; ++step) {
+        outcome o = parse(text, step);
+        EXPECT_EQ(o.state, parse_state::message_complete) << step;
+        EXPECT_EQ(o.body, body) << step;
+        EXPECT_EQ(parse(bad, step).status, 400) << step;
+    }
+}
 
 TEST(request_parser, chunk_crlf_split_across_reads_is_checked) {
     std::string text =
         "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
-    for (std::size_t step = 1; step < 8; ++step) {
-        outcome o = parse(text, step);
-        EXPECT_EQ(o.state, parse_state::message_complete) << step;
-        EXPECT_EQ(o.body, "abc") << step;
-    }
-    std::string bad = text;
-    bad[bad.find("abc") + 4] = 'x';  // "abc\rx"
-    for (std::size_t step = 1; step < 8; ++step) EXPECT_EQ(parse(bad, step).status, 400) << step;
+    expect_framing_checked_in_any_split(text, "abc", text.find("abc") + 4, 'x', 7);  // "abc\rx"
+}
+
+TEST(request_parser, chunked_framing_with_extensions_and_trailers_is_checked_in_any_split) {
+    std::string text =
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "3;name=value\r\nabc\r\n2\r\nde\r\n0\r\nX-Trailer: t\r\n\r\n";
+    // The trailer section ending in a bare LF.
+    expect_framing_checked_in_any_split(text, "abcde", text.rfind("\r\n\r\n"), '\n', 11);
 }
 
 }  // namespace
