@@ -71,6 +71,9 @@ runtime::task<void> connection::run() {
             }
             if (response_.streaming_) {
                 if (response_.status_ == -1) break;  // failed mid-stream: nothing more to send
+                // The head went out at the first write; a close asked for
+                // after it still ends the connection.
+                if (response_.close_) close_after_ = true;
             } else {
                 if (append_response()) co_await flush(body_);
                 if (response_.file_fd_ >= 0 && !response_.head_only_) {
@@ -315,7 +318,7 @@ runtime::task<void> connection::dispatch() {
     }
     if (status != 0) fail_response(status, message);
     if (response_.streaming_ && response_.status_ != -1 && stream_chunked_ &&
-        !response_.head_only_) {
+        !response_.head_only_ && status_has_body(response_.status_)) {
         out_.append("0\r\n\r\n");
     }
 }

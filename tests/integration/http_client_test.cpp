@@ -133,6 +133,32 @@ TEST(http_clients, pipelined_requests_are_answered_in_order) {
     EXPECT_LT(out.find("xyz"), out.find("Hello, World!"));
 }
 
+TEST(http_clients, a_streamed_204_sends_no_body_and_the_next_response_follows_cleanly) {
+    test_server s(test_routes());
+    raw_client c(s.port());
+    c.send(
+        "GET /stream-204 HTTP/1.1\r\nHost: x\r\n\r\n"
+        "GET /plaintext HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::string out = c.read_all();
+    ASSERT_TRUE(out.starts_with("HTTP/1.1 204")) << out;
+    std::size_t end_of_204 = out.find("\r\n\r\n") + 4;
+    EXPECT_TRUE(out.substr(end_of_204).starts_with("HTTP/1.1 200 OK")) << out;
+    EXPECT_EQ(out.find("ignored"), std::string::npos) << out;
+}
+
+TEST(http_clients, close_connection_after_a_streamed_write_closes_it) {
+    test_server s(test_routes());
+    raw_client c(s.port());
+    c.send(
+        "GET /stream-then-close HTTP/1.1\r\nHost: x\r\n\r\n"
+        "GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n");
+    bool closed = false;
+    std::string out = c.read_all(&closed);
+    EXPECT_TRUE(closed);
+    EXPECT_EQ(count(out, "HTTP/1.1 200 OK"), 1) << out;
+    EXPECT_EQ(out.find("Hello, World!"), std::string::npos) << "the pipelined request was served";
+}
+
 TEST(http_clients, unread_body_is_discarded_and_the_connection_kept) {
     test_server s(test_routes());
     raw_client c(s.port());

@@ -48,6 +48,15 @@ inline router test_routes() {
         int n = std::stoi(std::string(req.query("n").value_or("3")));
         for (int i = 0; i < n; ++i) co_await res.write("chunk " + std::to_string(i) + "\n");
     });
+    r.get("/stream-204", [](request&, response& res) -> task<void> {
+        res.set_status(204);
+        co_await res.write("ignored: a 204 has no body");
+    });
+    r.get("/stream-then-close", [](request&, response& res) -> task<void> {
+        co_await res.write("a");
+        res.close_connection();
+        co_await res.write("b");
+    });
     r.get("/slow", [](request& req, response& res) -> task<void> {
         int ms = std::stoi(std::string(req.query("ms").value_or("100")));
         co_await runtime::sleep_for(std::chrono::milliseconds(ms));
