@@ -66,7 +66,10 @@ runtime::task<void> connection::run() {
             if (head == head_result::failed) break;  // the error response is in out_
             if (!build_request()) break;
             co_await dispatch();
-            if (!body_done_ && !close_after_ && !co_await discard_body()) {
+            // A body left unread when the connection closes anyway (a
+            // handler timeout, a failed stream) is lingered over too: closing
+            // with it unread would reset the connection under the response.
+            if (!body_done_ && (close_after_ || !co_await discard_body())) {
                 close_after_ = unread_input_ = true;
             }
             if (response_.streaming_) {
