@@ -107,7 +107,18 @@ runtime::task<connection::head_result> connection::read_head() {
         if (end_ > start_ + parsed_) {
             parse_state state = parser_.parse_head(buffer_.get() + start_, end_ - start_, parsed_);
             parsed_ = end_ - start_;
-            if (state == parse_state::head_complete) co_return head_result::complete;
+            if (state == parse_state::head_complete) {
+                // The body is read into the room after the head; behind
+                // pipelined requests a head can end at the buffer's very end
+                // (a read of 0 bytes then looked like the end of the stream).
+                // Nothing refers to these bytes yet but the parser's offsets.
+                if (start_ > 0 && capacity_ - (start_ + parser_.head_length()) < min_body_room) {
+                    std::memmove(buffer_.get(), buffer_.get() + start_, end_ - start_);
+                    end_ -= start_;
+                    start_ = 0;
+                }
+                co_return head_result::complete;
+            }
             if (state == parse_state::error) {
                 append_error(parser_.error_status(), parser_.error_reason());
                 co_return head_result::failed;

@@ -81,6 +81,9 @@ private:
     /// Pipelined responses are batched in out_ up to this size; a body
     /// larger than this is not copied there but written from where it is.
     static constexpr std::size_t copy_limit = 64 * 1024;
+    /// A request's body is read into the buffer after its head: a pipelined
+    /// head leaving less room than this moves to the buffer's front first.
+    static constexpr std::size_t min_body_room = 4096;
     /// Half-closes and reads what the client still sends (briefly), so that
     /// closing with unread input does not reset the connection and destroy
     /// the response before the client has read it.

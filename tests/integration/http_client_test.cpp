@@ -159,6 +159,28 @@ TEST(http_clients, close_connection_after_a_streamed_write_closes_it) {
     EXPECT_EQ(out.find("Hello, World!"), std::string::npos) << "the pipelined request was served";
 }
 
+TEST(http_clients, a_pipelined_head_ending_at_the_end_of_the_buffer_still_gets_its_body) {
+    // Requests already answered fill the read buffer so that the POST's head
+    // ends exactly at its end (max_head + 16 KiB), then its body follows.
+    test_server s(test_routes());
+    const std::size_t buffer = server_config{}.max_head + 16384;
+    std::string post =
+        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nX-Pad: " + std::string(10000, 'p') +
+        "\r\n\r\n";
+    auto get_padded_to = [](std::size_t size) {
+        std::string head = "GET /plaintext HTTP/1.1\r\nHost: x\r\nX-Pad: ";
+        return head + std::string(size - head.size() - 4, 'q') + "\r\n\r\n";
+    };
+    std::string first = get_padded_to(11000);
+    std::string all = first + get_padded_to(buffer - first.size() - post.size()) + post;
+    ASSERT_EQ(all.size(), buffer);
+    raw_client c(s.port());
+    c.send(all + "hello" + "GET /plaintext HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::string out = c.read_all();
+    EXPECT_EQ(count(out, "HTTP/1.1 200 OK"), 4) << out.substr(0, 2000);
+    EXPECT_NE(out.find("hello"), std::string::npos);
+}
+
 TEST(http_clients, unread_body_is_discarded_and_the_connection_kept) {
     test_server s(test_routes());
     raw_client c(s.port());
