@@ -37,6 +37,15 @@ void check_field(std::string_view name, std::string_view value) {
     if (not_in_value.any_in(value)) {
         throw std::invalid_argument("response header value has CR, LF or NUL");
     }
+    // The message's framing is the server's: a second Content-Length or
+    // Transfer-Encoding beside its own is what smuggling is made of.
+    for (std::string_view framing : {"Content-Length", "Transfer-Encoding", "Connection"}) {
+        if (iequals(name, framing)) {
+            throw std::invalid_argument(
+                "response header " + std::string(framing) +
+                " is the server's to set (it frames the body itself; see close_connection())");
+        }
+    }
 }
 
 // Calls fn(line_start, line_end_with_crlf, name) for each stored header line.

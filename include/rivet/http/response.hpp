@@ -54,7 +54,9 @@ public:
 
     /// Replaces every header named `name` (any case) with this one. Throws
     /// std::invalid_argument for a name or value with CR, LF or NUL (which
-    /// would let a value split the response) or an empty name.
+    /// would let a value split the response), an empty name, or a header
+    /// that frames the message (Content-Length, Transfer-Encoding,
+    /// Connection: the server sets those; close_connection() asks for a close).
     void set_header(std::string_view name, std::string_view value);
     /// Adds a header, keeping others of the same name (Set-Cookie). Throws as set_header.
     void add_header(std::string_view name, std::string_view value);
