@@ -435,8 +435,19 @@ void connection::append_error(int status, std::string_view message) {
 
 runtime::task<void> connection::flush() {
     // stream_.write in a loop rather than write_all: one coroutine frame less per response.
-    auto rest = std::as_bytes(std::span(out_.data(), out_.size()));
-    while (!rest.empty()) rest = rest.subspan(co_await stream_.write(rest));
+    std::size_t written = 0;
+    try {
+        while (written < out_.size()) {
+            written += co_await stream_.write(
+                std::as_bytes(std::span(out_.data() + written, out_.size() - written)));
+        }
+    } catch (...) {
+        // A write cancelled part way (a handler timeout during a streamed
+        // response) is followed by the final flush: what went must not go
+        // again.
+        out_.erase(0, written);
+        throw;
+    }
     out_.clear();
 }
 
@@ -451,7 +462,12 @@ runtime::task<void> connection::flush(std::string_view body) {
         if (in_body < body.size()) {
             parts[count++] = {const_cast<char*>(body.data()) + in_body, body.size() - in_body};
         }
-        done += co_await stream_.writev(std::span<const iovec>(parts, count));
+        try {
+            done += co_await stream_.writev(std::span<const iovec>(parts, count));
+        } catch (...) {
+            out_.erase(0, std::min(done, out_.size()));  // as in flush()
+            throw;
+        }
     }
     out_.clear();
 }

@@ -170,6 +170,22 @@ TEST(http_limits, handler_past_its_deadline_gets_503_and_a_close) {
     EXPECT_TRUE(closed);
 }
 
+TEST(http_limits, a_handler_timeout_during_a_blocked_streamed_write_sends_the_head_once) {
+    // The client reads nothing until the handler's time has run out in the
+    // middle of a large streamed write.
+    server_config config = test_server::quiet();
+    config.handler_timeout = 300ms;
+    test_server s(test_routes(), config);
+    raw_client c(s.port());
+    c.send("GET /stream-big HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::this_thread::sleep_for(1s);
+    bool closed = false;
+    std::string out = c.read_all(&closed);
+    EXPECT_TRUE(closed);
+    EXPECT_EQ(count(out, "HTTP/1.1 200"), 1) << "the response was written again";
+    EXPECT_FALSE(out.ends_with("\r\n0\r\n\r\n")) << "a failed stream must not look finished";
+}
+
 TEST(http_limits, connections_beyond_the_maximum_get_503) {
     server_config config = test_server::quiet();
     config.max_connections = 2;

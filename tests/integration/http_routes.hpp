@@ -57,6 +57,9 @@ inline router test_routes() {
         res.close_connection();
         co_await res.write("b");
     });
+    r.get("/stream-big", [](request&, response& res) -> task<void> {
+        co_await res.write(std::string(20'000'000, 'S'));
+    });
     r.get("/slow", [](request& req, response& res) -> task<void> {
         int ms = std::stoi(std::string(req.query("ms").value_or("100")));
         co_await runtime::sleep_for(std::chrono::milliseconds(ms));
