@@ -433,11 +433,24 @@ void connection::append_error(int status, std::string_view message) {
     (void)append_response();  // an error's body is a line: always copied
 }
 
+connection::writing::writing(connection& c) noexcept
+    : entry(c.entry_), timeout(c.server_.config.send_timeout) {}
+
+void connection::writing::progress() noexcept {
+    entry.write_deadline.store(coarse_now_ns() + nanoseconds(timeout), std::memory_order_relaxed);
+}
+
+connection::writing::~writing() {
+    entry.write_deadline.store(connection_entry::no_deadline, std::memory_order_relaxed);
+}
+
 runtime::task<void> connection::flush() {
     // stream_.write in a loop rather than write_all: one coroutine frame less per response.
     std::size_t written = 0;
+    writing guard(*this);
     try {
         while (written < out_.size()) {
+            guard.progress();
             written += co_await stream_.write(
                 std::as_bytes(std::span(out_.data() + written, out_.size() - written)));
         }
@@ -454,7 +467,9 @@ runtime::task<void> connection::flush() {
 runtime::task<void> connection::flush(std::string_view body) {
     const std::size_t total = out_.size() + body.size();
     std::size_t done = 0;
+    writing guard(*this);
     while (done < total) {
+        guard.progress();
         iovec parts[2];
         std::size_t count = 0;
         if (done < out_.size()) parts[count++] = {out_.data() + done, out_.size() - done};
@@ -475,7 +490,9 @@ runtime::task<void> connection::flush(std::string_view body) {
 runtime::task<void> connection::send_file() {
     off_t offset = 0;
     auto size = static_cast<off_t>(response_.file_size_);
+    writing guard(*this);
     while (offset < size) {
+        guard.progress();
         ssize_t n = ::sendfile(stream_.native_handle(), response_.file_fd_, &offset,
                                static_cast<std::size_t>(size - offset));
         if (n > 0) continue;

@@ -89,6 +89,18 @@ private:
     /// the response before the client has read it.
     runtime::task<void> lingering_close();
     runtime::task<void> send_file();
+    /// Arms the connection's write deadline while a write waits (the sweep
+    /// closes a connection whose client reads nothing for send_timeout);
+    /// progress() re-arms it before each write.
+    struct writing {
+        connection_entry& entry;
+        std::chrono::milliseconds timeout;
+        explicit writing(connection& c) noexcept;
+        writing(const writing&) = delete;
+        writing& operator=(const writing&) = delete;
+        ~writing();
+        void progress() noexcept;
+    };
     void set_busy(bool busy) noexcept;
 
     server_state& server_;

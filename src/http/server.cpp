@@ -36,12 +36,12 @@ std::int64_t coarse_now_ns() noexcept {
 }
 
 runtime::task<void> expire_connections(server_state* s) {
-    // An eighth of the shortest read timeout, within 1 ms and 1 s: a read
-    // ends at most that (plus the coarse clock's few ms) past its deadline,
-    // and with the default timeouts (10 s at the shortest) the sweep wakes
-    // its worker once a second.
-    auto shortest =
-        std::min({s->config.idle_timeout, s->config.header_timeout, s->config.body_timeout});
+    // An eighth of the shortest read or write timeout, within 1 ms and 1 s:
+    // a wait ends at most that (plus the coarse clock's few ms) past its
+    // deadline, and with the default timeouts (10 s at the shortest) the
+    // sweep wakes its worker once a second.
+    auto shortest = std::min({s->config.idle_timeout, s->config.header_timeout,
+                              s->config.body_timeout, s->config.send_timeout});
     auto period = std::clamp<std::chrono::milliseconds>(shortest / 8, std::chrono::milliseconds(1),
                                                         std::chrono::seconds(1));
     for (;;) {
@@ -49,6 +49,11 @@ runtime::task<void> expire_connections(server_state* s) {
         std::int64_t now = coarse_now_ns();
         std::lock_guard lock(s->registry_lock);
         s->registry.for_each([now](connection_entry& e) {
+            if (e.write_deadline.load(std::memory_order_relaxed) <= now) {
+                // A client that reads nothing: the write fails, the connection ends.
+                ::shutdown(e.fd, SHUT_RDWR);
+                return;
+            }
             if (e.read_deadline.load(std::memory_order_relaxed) > now) return;
             if (e.timed_out.exchange(true)) return;
             ::shutdown(e.fd, SHUT_RD);

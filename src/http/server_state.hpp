@@ -39,7 +39,8 @@ struct connection_entry : base::list_hook {
 
     int fd = -1;
     std::atomic<bool> busy{false};
-    std::atomic<std::int64_t> read_deadline{no_deadline};  // coarse_now_ns() time
+    std::atomic<std::int64_t> read_deadline{no_deadline};   // coarse_now_ns() time
+    std::atomic<std::int64_t> write_deadline{no_deadline};  // the same, for a write
     std::atomic<bool> timed_out{false};
 };
 

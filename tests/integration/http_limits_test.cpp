@@ -186,6 +186,19 @@ TEST(http_limits, a_handler_timeout_during_a_blocked_streamed_write_sends_the_he
     EXPECT_FALSE(out.ends_with("\r\n0\r\n\r\n")) << "a failed stream must not look finished";
 }
 
+TEST(http_limits, a_client_that_reads_nothing_of_a_response_is_closed_after_send_timeout) {
+    server_config config = test_server::quiet();
+    config.send_timeout = 300ms;
+    test_server s(test_routes(), config);
+    raw_client c(s.port());
+    c.send("GET /stream-big HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::this_thread::sleep_for(1500ms);  // reads nothing meanwhile
+    bool closed = false;
+    std::string out = c.read_all(&closed);
+    EXPECT_TRUE(closed) << "the server kept the connection";
+    EXPECT_LT(out.size(), 20'000'000u) << "the whole response went out";
+}
+
 TEST(http_limits, connections_beyond_the_maximum_get_503) {
     server_config config = test_server::quiet();
     config.max_connections = 2;

@@ -18,7 +18,8 @@
 //    head too large or too many fields 431, body too large 413, malformed or
 //    ambiguous framing (request smuggling) 400; a head not complete within
 //    header_timeout, or a body stalled for body_timeout, gets 408; a
-//    connection idle longer than idle_timeout is closed; a handler past
+//    connection idle longer than idle_timeout is closed, and one whose
+//    client reads nothing of a response for send_timeout too; a handler past
 //    handler_timeout gets 503 (the server's fault, not the client's) and
 //    the connection closes; beyond max_connections, new connections get 503
 //    and are closed at once.
@@ -70,6 +71,7 @@ struct server_config {
     std::chrono::milliseconds body_timeout{30'000};     ///< between body reads (408)
     std::chrono::milliseconds idle_timeout{60'000};     ///< keep-alive between requests
     std::chrono::milliseconds handler_timeout{30'000};  ///< 0: none (503 then close)
+    std::chrono::milliseconds send_timeout{30'000};     ///< a write making no progress (close)
     std::chrono::milliseconds drain_timeout{10'000};    ///< stop(): then cancel the rest
 
     /// Where handler errors and connection failures are reported; the
