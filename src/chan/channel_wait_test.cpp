@@ -115,6 +115,25 @@ TEST(channel_wait, a_task_whose_channel_is_always_ready_lets_others_run) {
     EXPECT_TRUE(rt::block_on(main(), {.workers = 1}));
 }
 
+TEST(channel_wait, a_send_many_that_always_finds_room_lets_others_run) {
+    auto main = []() -> rt::task<bool> {
+        auto [tx, rx] = chan::mpsc<int>(chan::unbounded);
+        auto ran = std::make_shared<std::atomic<bool>>(false);
+        auto other = rt::spawn(
+            [](std::shared_ptr<std::atomic<bool>> ran) -> rt::task<void> {
+                ran->store(true);
+                co_return;
+            },
+            ran);
+        std::vector<int> items(100'000, 7);
+        EXPECT_EQ(co_await tx.send_many(items), items.size());
+        bool ran_meanwhile = ran->load();
+        co_await other;
+        co_return ran_meanwhile;
+    };
+    EXPECT_TRUE(rt::block_on(main(), {.workers = 1}));
+}
+
 // A task that finds its channel empty (full) gives way once before it waits:
 // when its partner shares its worker, the partner refills (drains) the ring
 // meanwhile, so neither side ever registers as a waiter (no system call, no

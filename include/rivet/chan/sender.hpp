@@ -111,7 +111,11 @@ public:
     runtime::task<std::size_t> send_many(std::span<T> items) {
         std::size_t sent = 0;
         for (T& item : items) {
-            if (ch_->try_send(item) != detail::push_status::ok) {
+            if (ch_->try_send(item) == detail::push_status::ok) {
+                // As send(): a batch that always finds room yields now and
+                // then rather than hold its worker.
+                if (!detail::keep_running()) co_await detail::requeue{};
+            } else {
                 try {
                     co_await ch_->send_slow(item);
                 } catch (const send_error<T>& e) {
