@@ -90,11 +90,11 @@ TEST(channel_wait, a_notification_that_finds_the_task_still_running_does_not_end
     EXPECT_EQ(received, items);
 }
 
-TEST(channel_wait, a_task_whose_channel_is_always_ready_lets_others_run) {
-    // One worker: a sender that never has to wait must still yield, or the
-    // other task would run only after it. (Also bounds the stack in builds
-    // without tail calls: a million sends complete at once here.)
-    auto main = []() -> rt::task<bool> {
+// On one worker, with another task spawned and runnable: whether that task
+// ran before `sends` (given the channel's sender) returned.
+template <class Sends>
+bool another_task_ran_during(Sends sends) {
+    auto main = [](Sends sends) -> rt::task<bool> {
         auto [tx, rx] = chan::mpsc<int>(chan::unbounded);
         auto ran = std::make_shared<std::atomic<bool>>(false);
         auto other = rt::spawn(
@@ -103,35 +103,30 @@ TEST(channel_wait, a_task_whose_channel_is_always_ready_lets_others_run) {
                 co_return;
             },
             ran);
-        bool ran_meanwhile = false;
-        for (int i = 0; i < 1'000'000; ++i) {
-            co_await tx.send(i);
-            if (i == 999'999) ran_meanwhile = ran->load();
-        }
-        for (int i = 0; i < 1'000'000; ++i) (void)co_await rx.recv();
-        co_await other;
-        co_return ran_meanwhile;
-    };
-    EXPECT_TRUE(rt::block_on(main(), {.workers = 1}));
-}
-
-TEST(channel_wait, a_send_many_that_always_finds_room_lets_others_run) {
-    auto main = []() -> rt::task<bool> {
-        auto [tx, rx] = chan::mpsc<int>(chan::unbounded);
-        auto ran = std::make_shared<std::atomic<bool>>(false);
-        auto other = rt::spawn(
-            [](std::shared_ptr<std::atomic<bool>> ran) -> rt::task<void> {
-                ran->store(true);
-                co_return;
-            },
-            ran);
-        std::vector<int> items(100'000, 7);
-        EXPECT_EQ(co_await tx.send_many(items), items.size());
+        co_await sends(tx);
         bool ran_meanwhile = ran->load();
         co_await other;
         co_return ran_meanwhile;
     };
-    EXPECT_TRUE(rt::block_on(main(), {.workers = 1}));
+    return rt::block_on(main(std::move(sends)), {.workers = 1});
+}
+
+using mpsc_sender = chan::sender<int, chan::shape::mpsc>;
+
+TEST(channel_wait, a_task_whose_channel_is_always_ready_lets_others_run) {
+    // A sender that never has to wait must still yield, or the other task
+    // would run only after it. (Also bounds the stack in builds without tail
+    // calls: a million sends complete at once here.)
+    EXPECT_TRUE(another_task_ran_during([](mpsc_sender& tx) -> rt::task<void> {
+        for (int i = 0; i < 1'000'000; ++i) co_await tx.send(i);
+    }));
+}
+
+TEST(channel_wait, a_send_many_that_always_finds_room_lets_others_run) {
+    EXPECT_TRUE(another_task_ran_during([](mpsc_sender& tx) -> rt::task<void> {
+        std::vector<int> items(100'000, 7);
+        EXPECT_EQ(co_await tx.send_many(items), items.size());
+    }));
 }
 
 // A task that finds its channel empty (full) gives way once before it waits:
