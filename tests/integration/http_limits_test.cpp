@@ -170,17 +170,23 @@ TEST(http_limits, handler_past_its_deadline_gets_503_and_a_close) {
     EXPECT_TRUE(closed);
 }
 
-TEST(http_limits, a_handler_timeout_during_a_blocked_streamed_write_sends_the_head_once) {
-    // The client reads nothing until the handler's time has run out in the
-    // middle of a large streamed write.
-    server_config config = test_server::quiet();
-    config.handler_timeout = 300ms;
+// Asks for a 20 MB streamed response, reads nothing for `pause`, then reads
+// until the server closes (or the client's timeout passes).
+std::string read_big_stream_late(const server_config& config, std::chrono::milliseconds pause,
+                                 bool& closed) {
     test_server s(test_routes(), config);
     raw_client c(s.port());
     c.send("GET /stream-big HTTP/1.1\r\nHost: x\r\n\r\n");
-    std::this_thread::sleep_for(1s);
+    std::this_thread::sleep_for(pause);
+    return c.read_all(&closed);
+}
+
+TEST(http_limits, a_handler_timeout_during_a_blocked_streamed_write_sends_the_head_once) {
+    // The handler's time runs out in the middle of the blocked write.
+    server_config config = test_server::quiet();
+    config.handler_timeout = 300ms;
     bool closed = false;
-    std::string out = c.read_all(&closed);
+    std::string out = read_big_stream_late(config, 1s, closed);
     EXPECT_TRUE(closed);
     EXPECT_EQ(count(out, "HTTP/1.1 200"), 1) << "the response was written again";
     EXPECT_FALSE(out.ends_with("\r\n0\r\n\r\n")) << "a failed stream must not look finished";
@@ -189,12 +195,8 @@ TEST(http_limits, a_handler_timeout_during_a_blocked_streamed_write_sends_the_he
 TEST(http_limits, a_client_that_reads_nothing_of_a_response_is_closed_after_send_timeout) {
     server_config config = test_server::quiet();
     config.send_timeout = 300ms;
-    test_server s(test_routes(), config);
-    raw_client c(s.port());
-    c.send("GET /stream-big HTTP/1.1\r\nHost: x\r\n\r\n");
-    std::this_thread::sleep_for(1500ms);  // reads nothing meanwhile
     bool closed = false;
-    std::string out = c.read_all(&closed);
+    std::string out = read_big_stream_late(config, 1500ms, closed);
     EXPECT_TRUE(closed) << "the server kept the connection";
     EXPECT_LT(out.size(), 20'000'000u) << "the whole response went out";
 }
