@@ -134,7 +134,7 @@ public:
     /// Closes the channel from the receiving side: sends fail from now on;
     /// receivers may still drain what is in it (what none takes is
     /// destroyed with the channel).
-    void close() noexcept { ch_->close(); }
+    void close() noexcept { ch_->close(detail::closer::receiver); }
     /// Closed and drained: no item will ever come.
     [[nodiscard]] bool at_end() const noexcept { return ch_->ended(); }
     [[nodiscard]] std::size_t size() const noexcept { return ch_->size(); }

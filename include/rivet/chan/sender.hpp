@@ -134,7 +134,7 @@ public:
     }
 
     /// Closes the channel: receivers drain what is in it, then see the end.
-    void close() noexcept { ch_->close(); }
+    void close() noexcept { ch_->close(detail::closer::sender); }
     [[nodiscard]] bool is_closed() const noexcept { return ch_->closed(); }
     /// Items waiting now (a snapshot) and the capacity (SIZE_MAX: unbounded).
     [[nodiscard]] std::size_t size() const noexcept { return ch_->size(); }

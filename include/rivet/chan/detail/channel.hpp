@@ -131,12 +131,12 @@ public:
     void add_receiver() noexcept { ends_.fetch_add(one_receiver, std::memory_order_relaxed); }
     void drop_sender() noexcept {
         if (!drop_unless_last_of_kind(one_sender, 32)) return;
-        close();
+        close(closer::sender);
         release(one_sender);
     }
     void drop_receiver() noexcept {
         if (!drop_unless_last_of_kind(one_receiver, 0)) return;
-        close();  // nobody is left to drain: what is in it goes with the channel
+        close(closer::receiver);  // nobody is left to drain: what is in it goes with the channel
         release(one_receiver);
     }
 
@@ -157,8 +157,16 @@ public:
     }
 
     /// Closes the channel and wakes every waiting party.
-    void close() noexcept {
-        with_queue([](auto& q) { q.close(); });
+    void close(closer by) noexcept {
+        if constexpr (S == shape::spsc) {
+            if (uses_ring()) {
+                ring_.close(by);
+            } else {
+                segments_->close();
+            }
+        } else {
+            with_queue([](auto& q) { q.close(); });
+        }
         base::light_barrier(receivers_.count());
         receivers_.notify_all();
         base::light_barrier(senders_.count());

@@ -76,6 +76,9 @@ inline std::optional<T> move_out(std::optional<T>& from) noexcept {
     return std::optional<T>(std::move(*from));
 }
 
+/// Which end closes a channel (an spsc ring closes differently from each).
+enum class closer { sender, receiver };
+
 /// Where the two ends of a ring keep their indices apart (no false sharing).
 inline constexpr std::size_t cache_line = 64;
 
