@@ -312,7 +312,13 @@ public:
     waitlist& receivers() noexcept { return receivers_; }
     /// Where senders wait for room (select does not need it; tests look).
     waitlist& senders() noexcept { return senders_; }
-    [[nodiscard]] bool has_items() const noexcept { return size() != 0 || ended(); }
+    [[nodiscard]] bool has_items() const noexcept {
+        if constexpr (S != shape::spsc) {
+            // Claimed positions are not items yet (mpmc_ring::readable).
+            if (uses_ring()) return ring_.readable() || ring_.ended();
+        }
+        return size() != 0 || ended();
+    }
 
 private:
     struct no_rendezvous {};
@@ -396,7 +402,12 @@ private:
         return f(std::as_const(*segments_));
     }
 
-    [[nodiscard]] bool has_room() const noexcept { return size() < capacity() || closed(); }
+    [[nodiscard]] bool has_room() const noexcept {
+        if constexpr (S != shape::spsc) {
+            if (uses_ring()) return ring_.writable() || ring_.closed();
+        }
+        return size() < capacity() || closed();
+    }
 
     // Drops a handle's count, unless it is the last of its kind (true): that
     // one keeps its count, so the channel outlives the close it then makes,

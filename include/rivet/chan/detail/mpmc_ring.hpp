@@ -98,6 +98,31 @@ public:
         }
     }
 
+    /// Whether the next position holds a written item (one claimed and not
+    /// yet written is not: a receiver waiting on it would go round its wait
+    /// loop until the write lands, instead of sleeping until its sender's
+    /// wake).
+    [[nodiscard]] bool readable() const noexcept {
+        std::size_t h = head_.load(std::memory_order_acquire);
+        for (;;) {
+            const auto turn = static_cast<std::ptrdiff_t>(
+                slots_[h & mask_].seq.load(std::memory_order_acquire) - (h + 1));
+            if (turn <= 0) return turn == 0;
+            h = head_.load(std::memory_order_acquire);  // taken since: look again
+        }
+    }
+    /// Whether the next position is free (one whose receiver has claimed it
+    /// and not yet moved its item out is not).
+    [[nodiscard]] bool writable() const noexcept {
+        std::size_t t = tail_.load(std::memory_order_acquire) >> 1;
+        for (;;) {
+            const auto turn = static_cast<std::ptrdiff_t>(
+                slots_[t & mask_].seq.load(std::memory_order_acquire) - t);
+            if (turn <= 0) return turn == 0;
+            t = tail_.load(std::memory_order_acquire) >> 1;  // claimed since: look again
+        }
+    }
+
     /// Items claimed and not yet received (a snapshot).
     [[nodiscard]] std::size_t size() const noexcept {
         const std::size_t head = head_.load(std::memory_order_acquire);
