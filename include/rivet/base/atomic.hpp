@@ -5,6 +5,8 @@
 #include <array>
 #include <atomic>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
 
 #if defined(__linux__)
 #include <linux/membarrier.h>
@@ -87,12 +89,22 @@ template <class T>
     store_load_barrier(shared);
 }
 
+namespace detail {
+[[noreturn, gnu::cold, gnu::noinline]] inline void membarrier_failed() noexcept {
+    // The light sides already relied on it: a fence here would not pair
+    // with them, and carrying on could lose a wake-up.
+    std::fputs("rivet: membarrier failed after it was registered\n", stderr);
+    std::abort();
+}
+}  // namespace detail
+
 /// The heavy side of light_barrier (see there).
 template <class T>
 inline void heavy_barrier([[maybe_unused]] std::atomic<T>& shared) noexcept {
 #if !defined(__SANITIZE_THREAD__) && defined(__linux__) && defined(__NR_membarrier)
-    if (membarrier_available() &&
-        syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0) {
+    if (membarrier_available()) {
+        if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0)
+            detail::membarrier_failed();
         return;
     }
 #endif
