@@ -88,6 +88,20 @@ parse_state request_parser::parse_head(const char* request, std::size_t size, st
 }
 
 bool request_parser::head_is_strict(const char* request) noexcept {
+    // One space on each side of the target (llhttp takes a run of them), and
+    // HTTP/1.0 or 1.1: llhttp also takes 0.9 and 2.0, and reads a target
+    // followed by anything but a space as a 0.9 request line.
+    std::size_t target_end = target_offset_ + target_length_;
+    std::string_view after_target(request + target_end, head_length_ - target_end);
+    if (target_length_ == 0 || request[target_offset_ - 2] == ' ' ||
+        !after_target.starts_with(" HTTP/")) {
+        fail(400, "malformed request line");
+        return false;
+    }
+    if (parser_.http_major != 1 || parser_.http_minor > 1) {
+        fail(505, "HTTP version not supported");
+        return false;
+    }
     // Lines end in CRLF (RFC 9112 2.2: a bare LF is refused, since a proxy
     // in front may frame the stream differently), and no line starts with
     // whitespace (obs-fold, 5.2).

@@ -15,8 +15,9 @@
 //
 // Errors carry the status to answer with: 400 malformed or smuggling, 413
 // body too large, 414 target too long, 431 head too large or too many
-// header fields, 417 an Expect other than 100-continue. After an error the
-// connection must be closed: the parser's position in the stream is lost.
+// header fields, 417 an Expect other than 100-continue, 505 a version other
+// than 1.0 and 1.1. After an error the connection must be closed: the
+// parser's position in the stream is lost.
 #pragma once
 
 #include <llhttp.h>

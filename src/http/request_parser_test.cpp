@@ -177,6 +177,30 @@ INSTANTIATE_TEST_SUITE_P(
         "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: a\n\r\n",
         "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: a\r\n b\r\n\r\n"));
 
+struct refusal {
+    const char* request;
+    int status;
+    friend void PrintTo(const refusal& r, std::ostream* out) {
+        *out << testing::PrintToString(r.request);
+    }
+};
+
+// The request line: one space on each side of the target, HTTP/1.0 or 1.1.
+class request_line : public testing::TestWithParam<refusal> {};
+
+TEST_P(request_line, is_refused) {
+    outcome o = parse(GetParam().request);
+    EXPECT_EQ(o.state, parse_state::error);
+    EXPECT_EQ(o.status, GetParam().status);
+}
+
+INSTANTIATE_TEST_SUITE_P(request_parser, request_line,
+                         testing::Values(refusal{"GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+                                         refusal{"GET /  HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+                                         refusal{"GET /\tHTTP/1.1\r\nHost: x\r\n\r\n", 400},
+                                         refusal{"GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505},
+                                         refusal{"GET / HTTP/0.9\r\nHost: x\r\n\r\n", 505}));
+
 // Fed in pieces of every size up to `max_step`: `text` parses whole to
 // `body`, and `text` with byte `at` replaced by `with` is refused with 400.
 void expect_framing_checked_in_any_split(const std::string& text, const std::string& body,
