@@ -143,6 +143,13 @@ bool request_parser::head_is_strict(const char* request) noexcept {
                 }
                 expect_continue_ = true;
                 break;
+            case 17:
+                // RFC 9112 6.1: an HTTP/1.0 request's framing with it is faulty.
+                if (parser_.http_minor == 0 && iequals(name, "transfer-encoding")) {
+                    fail(400, "Transfer-Encoding in an HTTP/1.0 request");
+                    return false;
+                }
+                break;
             default:
                 break;
         }

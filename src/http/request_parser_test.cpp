@@ -159,6 +159,7 @@ INSTANTIATE_TEST_SUITE_P(
         "ffffffffffffffffff\r\nabc\r\n0\r\n\r\n",
         "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n",
         "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: x\r\n\r\n",
+        "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
         "GET / HTTP/1.1\nHost: x\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\n\r\n",
         "GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n b\r\n\r\n",
         "GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n\tb\r\n\r\n", "GET / HTTP/1.1\r\nHost : x\r\n\r\n",
