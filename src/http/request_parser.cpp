@@ -129,6 +129,9 @@ bool request_parser::head_is_strict(const char* request) noexcept {
         std::string_view name = view(request, f.name_offset, f.name_length);
         // By length first: most fields are none of these, and need no comparison.
         switch (name.size()) {
+            case 0:  // llhttp takes ": x" as a field with no name
+                fail(400, "empty header name");
+                return false;
             case 4:
                 hosts += iequals(name, "host") ? 1 : 0;
                 break;
@@ -144,9 +147,16 @@ bool request_parser::head_is_strict(const char* request) noexcept {
                 expect_continue_ = true;
                 break;
             case 17:
+                if (!iequals(name, "transfer-encoding")) break;
                 // RFC 9112 6.1: an HTTP/1.0 request's framing with it is faulty.
-                if (parser_.http_minor == 0 && iequals(name, "transfer-encoding")) {
+                if (parser_.http_minor == 0) {
                     fail(400, "Transfer-Encoding in an HTTP/1.0 request");
+                    return false;
+                }
+                // llhttp frames the body as if it were absent; another parser
+                // in front may not.
+                if (f.value_length == 0) {
+                    fail(400, "empty Transfer-Encoding");
                     return false;
                 }
                 break;
