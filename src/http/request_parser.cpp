@@ -144,7 +144,8 @@ bool request_parser::head_is_strict(const char* request) noexcept {
                     fail(417, "unsupported Expect");
                     return false;
                 }
-                expect_continue_ = true;
+                // RFC 9110 10.1.1: a 1.0 client cannot read a 100; its expectation is ignored.
+                expect_continue_ = parser_.http_minor >= 1;
                 break;
             case 17:
                 if (!iequals(name, "transfer-encoding")) break;
