@@ -243,7 +243,10 @@ runtime::task<std::size_t> connection::read_body(std::span<char> out) {
             }
             continue;
         }
-        if (parser_.expects_continue() && !continue_sent_) {
+        // Once a streamed response's head is out, a 100 would land inside
+        // its body: the client sends the body unasked (RFC 9110 10.1.1 lets
+        // it), or discard_body() closes the connection.
+        if (parser_.expects_continue() && !continue_sent_ && !response_.streaming_) {
             continue_sent_ = true;
             out_.append("HTTP/1.1 100 Continue\r\n\r\n");
             co_await flush();

@@ -23,5 +23,19 @@ TEST(http_expect, an_http10_request_expecting_100_continue_gets_no_100) {
     EXPECT_TRUE(closed);
 }
 
+TEST(http_expect, no_100_continue_is_sent_inside_a_response_already_streaming) {
+    test_server s(test_routes());
+    raw_client c(s.port());
+    c.send(
+        "POST /stream-then-read HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+        "Expect: 100-continue\r\nConnection: close\r\n\r\n");
+    std::string out = c.read_until("first\n");
+    c.send("hello");
+    out += c.read_all();
+    EXPECT_TRUE(out.starts_with("HTTP/1.1 200 OK")) << out;
+    EXPECT_EQ(out.find("100 Continue"), std::string::npos) << out;
+    EXPECT_TRUE(out.ends_with("6\r\nfirst\n\r\n5\r\nhello\r\n0\r\n\r\n")) << out;
+}
+
 }  // namespace
 }  // namespace rivet::http::testing
