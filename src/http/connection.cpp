@@ -431,6 +431,7 @@ bool connection::append_response() {
 void connection::append_error(int status, std::string_view message) {
     close_after_ = unread_input_ = true;
     response_.reset(&body_);
+    response_.head_only_ = parser_.is_head();
     response_.set_status(status);
     response_.set_body(std::string(message) + "\n");
     (void)append_response();  // an error's body is a line: always copied

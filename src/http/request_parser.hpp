@@ -72,6 +72,11 @@ public:
     [[nodiscard]] std::string_view target(const char* request) const noexcept {
         return {request + target_offset_, target_length_};
     }
+    /// True for a HEAD request; known once the target has begun (llhttp
+    /// reports it after the method), so also when the head then fails.
+    [[nodiscard]] bool is_head() const noexcept {
+        return target_length_ > 0 && parser_.method == HTTP_HEAD;
+    }
     [[nodiscard]] const std::vector<field_span>& fields() const noexcept { return fields_; }
     [[nodiscard]] int version_minor() const noexcept { return parser_.http_minor; }
     [[nodiscard]] bool keep_alive() const noexcept { return keep_alive_; }

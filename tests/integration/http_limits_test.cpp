@@ -44,6 +44,21 @@ TEST(http_limits, every_corpus_request_gets_its_status_and_a_close) {
     EXPECT_GE(files, 25);
 }
 
+TEST(http_limits, an_error_answer_to_a_head_request_has_no_body) {
+    test_server s(test_routes());
+    for (const char* request : {"HEAD /plaintext HTTP/1.1\r\n\r\n",           // no Host
+                                "HEAD /a%zz HTTP/1.1\r\nHost: x\r\n\r\n"}) {  // bad target
+        raw_client c(s.port());
+        c.send(request);
+        bool closed = false;
+        std::string out = c.read_all(&closed);
+        EXPECT_TRUE(out.starts_with("HTTP/1.1 400")) << out;
+        EXPECT_NE(out.find("\r\nContent-Length: "), std::string::npos) << out;
+        EXPECT_TRUE(out.ends_with("\r\n\r\n")) << out;
+        EXPECT_TRUE(closed);
+    }
+}
+
 TEST(http_limits, smuggled_request_behind_a_refused_one_is_never_served) {
     test_server s(test_routes());
     raw_client c(s.port());
