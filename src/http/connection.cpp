@@ -253,8 +253,21 @@ runtime::task<std::size_t> connection::read_body(std::span<char> out) {
         }
         // Every buffered body byte has been handed out: reuse their room.
         end_ = body_at_ = head_end_;
-        std::size_t n =
-            co_await read_more(coarse_now_ns() + nanoseconds(server_.config.body_timeout));
+        std::size_t n = 0;
+        {
+            // A slow upload is the client's time, not the handler's:
+            // body_timeout bounds it.
+            struct stopped_clock {
+                runtime::detail::timeout_scope* deadline;
+                explicit stopped_clock(runtime::detail::timeout_scope* d) : deadline(d) {
+                    if (deadline != nullptr) deadline->pause();
+                }
+                ~stopped_clock() {
+                    if (deadline != nullptr) deadline->resume();
+                }
+            } stopped(handler_deadline_);
+            n = co_await read_more(coarse_now_ns() + nanoseconds(server_.config.body_timeout));
+        }
         if (n == 0) {
             close_after_ = unread_input_ = true;
             if (entry_.timed_out.load()) throw http_error(408, "request body not received in time");
@@ -310,7 +323,7 @@ runtime::task<void> connection::dispatch() {
     std::string message;
     try {
         if (server_.config.handler_timeout.count() > 0) {
-            co_await runtime::with_timeout(server_.config.handler_timeout, c.run(0));
+            co_await run_chain(c);
         } else {
             co_await c.run(0);
         }
@@ -337,6 +350,22 @@ runtime::task<void> connection::dispatch() {
     if (response_.streaming_ && response_.status_ != -1 && stream_chunked_ &&
         !response_.head_only_ && status_has_body(response_.status_)) {
         out_.append("0\r\n\r\n");
+    }
+}
+
+runtime::task<void> connection::run_chain(const chain& c) {
+    // runtime::with_timeout, with the scope at hand for read_body.
+    runtime::detail::timeout_scope deadline(runtime::clock::now() + server_.config.handler_timeout);
+    handler_deadline_ = &deadline;
+    struct forget {
+        connection* self;
+        ~forget() { self->handler_deadline_ = nullptr; }
+    } guard{this};
+    try {
+        co_await c.run(0);
+    } catch (const runtime::cancelled_error&) {
+        if (deadline.timed_out()) throw runtime::timeout_error();
+        throw;
     }
 }
 

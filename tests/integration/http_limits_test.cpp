@@ -185,6 +185,21 @@ TEST(http_limits, handler_past_its_deadline_gets_503_and_a_close) {
     EXPECT_TRUE(closed);
 }
 
+TEST(http_limits, the_handler_deadline_does_not_count_the_wait_for_a_slow_body) {
+    server_config config = test_server::quiet();
+    config.handler_timeout = 300ms;
+    test_server s(test_routes(), config);
+    raw_client c(s.port());
+    c.send("POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\n");
+    for (const char* byte : {"a", "b", "c"}) {
+        std::this_thread::sleep_for(200ms);
+        c.send(byte);
+    }
+    std::string out = c.read_all();
+    EXPECT_TRUE(out.starts_with("HTTP/1.1 200 OK")) << out;
+    EXPECT_TRUE(out.ends_with("\r\n\r\n3")) << out;
+}
+
 // Asks for a 20 MB streamed response, reads nothing for `pause`, then reads
 // until the server closes (or the client's timeout passes).
 std::string read_big_stream_late(const server_config& config, std::chrono::milliseconds pause,
