@@ -30,7 +30,8 @@
 //    flight finish and their connections close after the response; after
 //    drain_timeout the rest are cancelled. run() returns when all are gone.
 //    Cancelling run()'s task (runtime shutdown) is the hard stop: every
-//    connection is cancelled at its next suspension.
+//    connection is cancelled at its next suspension, and run() throws
+//    cancelled_error once all of them (and the accept loops) have ended.
 #pragma once
 
 #include <chrono>
