@@ -37,6 +37,23 @@ std::int64_t nanoseconds(std::chrono::milliseconds timeout) {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count();
 }
 
+// Stops a deadline's clock while it lives (given none, does nothing).
+class stopped_clock {
+public:
+    explicit stopped_clock(runtime::detail::timeout_scope* deadline) noexcept
+        : deadline_(deadline) {
+        if (deadline_ != nullptr) deadline_->pause();
+    }
+    ~stopped_clock() {
+        if (deadline_ != nullptr) deadline_->resume();
+    }
+    stopped_clock(const stopped_clock&) = delete;
+    stopped_clock& operator=(const stopped_clock&) = delete;
+
+private:
+    runtime::detail::timeout_scope* deadline_;
+};
+
 }  // namespace
 
 connection::connection(server_state& server, runtime::tcp_stream stream)
@@ -257,15 +274,7 @@ runtime::task<std::size_t> connection::read_body(std::span<char> out) {
         {
             // A slow upload is the client's time, not the handler's:
             // body_timeout bounds it.
-            struct stopped_clock {
-                runtime::detail::timeout_scope* deadline;
-                explicit stopped_clock(runtime::detail::timeout_scope* d) : deadline(d) {
-                    if (deadline != nullptr) deadline->pause();
-                }
-                ~stopped_clock() {
-                    if (deadline != nullptr) deadline->resume();
-                }
-            } stopped(handler_deadline_);
+            stopped_clock handler_time(handler_deadline_);
             n = co_await read_more(coarse_now_ns() + nanoseconds(server_.config.body_timeout));
         }
         if (n == 0) {
