@@ -37,6 +37,23 @@ std::int64_t nanoseconds(std::chrono::milliseconds timeout) {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count();
 }
 
+// Stops a deadline's clock while it lives (given none, does nothing).
+class stopped_clock {
+public:
+    explicit stopped_clock(runtime::detail::timeout_scope* deadline) noexcept
+        : deadline_(deadline) {
+        if (deadline_ != nullptr) deadline_->pause();
+    }
+    ~stopped_clock() {
+        if (deadline_ != nullptr) deadline_->resume();
+    }
+    stopped_clock(const stopped_clock&) = delete;
+    stopped_clock& operator=(const stopped_clock&) = delete;
+
+private:
+    runtime::detail::timeout_scope* deadline_;
+};
+
 }  // namespace
 
 connection::connection(server_state& server, runtime::tcp_stream stream)
@@ -243,15 +260,23 @@ runtime::task<std::size_t> connection::read_body(std::span<char> out) {
             }
             continue;
         }
-        if (parser_.expects_continue() && !continue_sent_) {
+        // Once a streamed response's head is out, a 100 would land inside
+        // its body: the client sends the body unasked (RFC 9110 10.1.1 lets
+        // it), or discard_body() closes the connection.
+        if (parser_.expects_continue() && !continue_sent_ && !response_.streaming_) {
             continue_sent_ = true;
             out_.append("HTTP/1.1 100 Continue\r\n\r\n");
             co_await flush();
         }
         // Every buffered body byte has been handed out: reuse their room.
         end_ = body_at_ = head_end_;
-        std::size_t n =
-            co_await read_more(coarse_now_ns() + nanoseconds(server_.config.body_timeout));
+        std::size_t n = 0;
+        {
+            // A slow upload is the client's time, not the handler's:
+            // body_timeout bounds it.
+            stopped_clock handler_time(handler_deadline_);
+            n = co_await read_more(coarse_now_ns() + nanoseconds(server_.config.body_timeout));
+        }
         if (n == 0) {
             close_after_ = unread_input_ = true;
             if (entry_.timed_out.load()) throw http_error(408, "request body not received in time");
@@ -307,7 +332,7 @@ runtime::task<void> connection::dispatch() {
     std::string message;
     try {
         if (server_.config.handler_timeout.count() > 0) {
-            co_await runtime::with_timeout(server_.config.handler_timeout, c.run(0));
+            co_await run_chain(c);
         } else {
             co_await c.run(0);
         }
@@ -334,6 +359,22 @@ runtime::task<void> connection::dispatch() {
     if (response_.streaming_ && response_.status_ != -1 && stream_chunked_ &&
         !response_.head_only_ && status_has_body(response_.status_)) {
         out_.append("0\r\n\r\n");
+    }
+}
+
+runtime::task<void> connection::run_chain(const chain& c) {
+    // runtime::with_timeout, with the scope at hand for read_body.
+    runtime::detail::timeout_scope deadline(runtime::clock::now() + server_.config.handler_timeout);
+    handler_deadline_ = &deadline;
+    struct forget {
+        connection* self;
+        ~forget() { self->handler_deadline_ = nullptr; }
+    } guard{this};
+    try {
+        co_await c.run(0);
+    } catch (const runtime::cancelled_error&) {
+        if (deadline.timed_out()) throw runtime::timeout_error();
+        throw;
     }
 }
 
@@ -428,6 +469,7 @@ bool connection::append_response() {
 void connection::append_error(int status, std::string_view message) {
     close_after_ = unread_input_ = true;
     response_.reset(&body_);
+    response_.head_only_ = parser_.is_head();
     response_.set_status(status);
     response_.set_body(std::string(message) + "\n");
     (void)append_response();  // an error's body is a line: always copied

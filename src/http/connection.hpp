@@ -18,6 +18,7 @@
 #include <rivet/http/request.hpp>
 #include <rivet/http/response.hpp>
 #include <rivet/runtime/tcp.hpp>
+#include <rivet/runtime/time.hpp>
 #include <span>
 #include <string>
 #include <vector>
@@ -55,6 +56,9 @@ private:
     /// Fills request_ from the parsed head; false (a 400 queued) for a bad target.
     bool build_request();
     runtime::task<void> dispatch();
+    /// Runs the chain under the handler deadline, whose clock read_body
+    /// stops while it waits for the client.
+    runtime::task<void> run_chain(const chain& c);
     /// Runs the chain's handler, turning its exceptions into error responses.
     static runtime::task<void> guarded(const chain& c);
     /// Replaces the response with an error (keeping headers middleware set);
@@ -118,6 +122,7 @@ private:
     std::vector<std::span<const char>> pieces_;  // parsed body data not yet read
     std::size_t piece_ = 0, piece_offset_ = 0;
     bool continue_sent_ = false;
+    runtime::detail::timeout_scope* handler_deadline_ = nullptr;  // while run_chain runs
     bool close_after_ = false;     // the connection closes after this response
     bool unread_input_ = false;    // closing may leave client bytes unread
     bool stream_chunked_ = false;  // the streamed response uses chunked coding

@@ -88,6 +88,20 @@ parse_state request_parser::parse_head(const char* request, std::size_t size, st
 }
 
 bool request_parser::head_is_strict(const char* request) noexcept {
+    // One space on each side of the target (llhttp takes a run of them), and
+    // HTTP/1.0 or 1.1: llhttp also takes 0.9 and 2.0, and reads a target
+    // followed by anything but a space as a 0.9 request line.
+    std::size_t target_end = target_offset_ + target_length_;
+    std::string_view after_target(request + target_end, head_length_ - target_end);
+    if (target_length_ == 0 || request[target_offset_ - 2] == ' ' ||
+        !after_target.starts_with(" HTTP/")) {
+        fail(400, "malformed request line");
+        return false;
+    }
+    if (parser_.http_major != 1 || parser_.http_minor > 1) {
+        fail(505, "HTTP version not supported");
+        return false;
+    }
     // Lines end in CRLF (RFC 9112 2.2: a bare LF is refused, since a proxy
     // in front may frame the stream differently), and no line starts with
     // whitespace (obs-fold, 5.2).
@@ -115,6 +129,9 @@ bool request_parser::head_is_strict(const char* request) noexcept {
         std::string_view name = view(request, f.name_offset, f.name_length);
         // By length first: most fields are none of these, and need no comparison.
         switch (name.size()) {
+            case 0:  // llhttp takes ": x" as a field with no name
+                fail(400, "empty header name");
+                return false;
             case 4:
                 hosts += iequals(name, "host") ? 1 : 0;
                 break;
@@ -127,7 +144,22 @@ bool request_parser::head_is_strict(const char* request) noexcept {
                     fail(417, "unsupported Expect");
                     return false;
                 }
-                expect_continue_ = true;
+                // RFC 9110 10.1.1: a 1.0 client cannot read a 100; its expectation is ignored.
+                expect_continue_ = parser_.http_minor >= 1;
+                break;
+            case 17:
+                if (!iequals(name, "transfer-encoding")) break;
+                // RFC 9112 6.1: an HTTP/1.0 request's framing with it is faulty.
+                if (parser_.http_minor == 0) {
+                    fail(400, "Transfer-Encoding in an HTTP/1.0 request");
+                    return false;
+                }
+                // llhttp frames the body as if it were absent; another parser
+                // in front may not.
+                if (f.value_length == 0) {
+                    fail(400, "empty Transfer-Encoding");
+                    return false;
+                }
                 break;
             default:
                 break;

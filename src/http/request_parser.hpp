@@ -15,8 +15,9 @@
 //
 // Errors carry the status to answer with: 400 malformed or smuggling, 413
 // body too large, 414 target too long, 431 head too large or too many
-// header fields, 417 an Expect other than 100-continue. After an error the
-// connection must be closed: the parser's position in the stream is lost.
+// header fields, 417 an Expect other than 100-continue, 505 a version other
+// than 1.0 and 1.1. After an error the connection must be closed: the
+// parser's position in the stream is lost.
 #pragma once
 
 #include <llhttp.h>
@@ -70,6 +71,11 @@ public:
     [[nodiscard]] std::string_view method_name() const noexcept;
     [[nodiscard]] std::string_view target(const char* request) const noexcept {
         return {request + target_offset_, target_length_};
+    }
+    /// True for a HEAD request; known once the target has begun (llhttp
+    /// reports it after the method), so also when the head then fails.
+    [[nodiscard]] bool is_head() const noexcept {
+        return target_length_ > 0 && parser_.method == HTTP_HEAD;
     }
     [[nodiscard]] const std::vector<field_span>& fields() const noexcept { return fields_; }
     [[nodiscard]] int version_minor() const noexcept { return parser_.http_minor; }

@@ -159,6 +159,10 @@ INSTANTIATE_TEST_SUITE_P(
         "ffffffffffffffffff\r\nabc\r\n0\r\n\r\n",
         "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n",
         "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: x\r\n\r\n",
+        "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:  \r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\n: x\r\n\r\n", "GET / HTTP/1.1\r\n:\r\nHost: x\r\n\r\n",
         "GET / HTTP/1.1\nHost: x\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\n\r\n",
         "GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n b\r\n\r\n",
         "GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n\tb\r\n\r\n", "GET / HTTP/1.1\r\nHost : x\r\n\r\n",
@@ -176,6 +180,30 @@ INSTANTIATE_TEST_SUITE_P(
         "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\n",
         "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: a\n\r\n",
         "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: a\r\n b\r\n\r\n"));
+
+struct refusal {
+    const char* request;
+    int status;
+    friend void PrintTo(const refusal& r, std::ostream* out) {
+        *out << testing::PrintToString(r.request);
+    }
+};
+
+// The request line: one space on each side of the target, HTTP/1.0 or 1.1.
+class request_line : public testing::TestWithParam<refusal> {};
+
+TEST_P(request_line, is_refused) {
+    outcome o = parse(GetParam().request);
+    EXPECT_EQ(o.state, parse_state::error);
+    EXPECT_EQ(o.status, GetParam().status);
+}
+
+INSTANTIATE_TEST_SUITE_P(request_parser, request_line,
+                         testing::Values(refusal{"GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+                                         refusal{"GET /  HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+                                         refusal{"GET /\tHTTP/1.1\r\nHost: x\r\n\r\n", 400},
+                                         refusal{"GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505},
+                                         refusal{"GET / HTTP/0.9\r\nHost: x\r\n\r\n", 505}));
 
 // Fed in pieces of every size up to `max_step`: `text` parses whole to
 // `body`, and `text` with byte `at` replaced by `with` is refused with 400.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <mutex>
 #include <rivet/http/error.hpp>
 #include <rivet/http/request.hpp>
@@ -107,6 +108,39 @@ runtime::task<void> accept_loop(server_state* s, runtime::tcp_listener* listener
     }
 }
 
+// Waits for every task of `group`; returns its first failure (a
+// cancellation is none: that is how a stop ends them).
+runtime::task<std::exception_ptr> join(runtime::task_group& group) {
+    std::exception_ptr failure;
+    try {
+        co_await group.wait();
+    } catch (const runtime::cancelled_error&) {
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    co_return failure;
+}
+
+// The graceful stop, once the listeners are closed: idle connections are
+// told to close (their read ends), busy ones close after their response
+// (they check `stopping`), see server_state.hpp. False when connections are
+// left after drain_timeout.
+runtime::task<bool> drain(server_state& s) {
+    {
+        std::lock_guard lock(s.registry_lock);
+        s.registry.for_each([](connection_entry& e) {
+            if (!e.busy.load()) ::shutdown(e.fd, SHUT_RD);
+        });
+    }
+    bool drained = true;
+    try {
+        co_await runtime::with_timeout(s.config.drain_timeout, s.live.wait());
+    } catch (const runtime::timeout_error&) {
+        drained = false;
+    }
+    co_return drained;
+}
+
 }  // namespace
 }  // namespace detail
 
@@ -157,47 +191,45 @@ void server::stop() noexcept {
 runtime::task<void> server::run() {
     listen();
     detail::server_state& s = *state_;
+    // Every task started here is waited for, also when run() is cancelled
+    // (the hard stop): an accept loop between accept() and spawning into
+    // `connections` (in this frame) must not outlive it, and no task may
+    // outlive run()'s return, after which the server (their state) may go.
     runtime::task_group connections;
     runtime::task_group sweep;
+    runtime::task_group acceptors;
     sweep.spawn(detail::expire_connections, &s);
-    {
-        runtime::task_group acceptors;
-        for (runtime::tcp_listener& l : s.listeners) {
-            acceptors.spawn(detail::accept_loop, &s, &l, &connections);
-        }
+    for (runtime::tcp_listener& l : s.listeners) {
+        acceptors.spawn(detail::accept_loop, &s, &l, &connections);
+    }
+    bool hard_stop = false;
+    try {
         co_await s.stop_requested.wait();
-        acceptors.cancel();
+    } catch (const runtime::cancelled_error&) {
+        hard_stop = true;
+    }
+    acceptors.cancel();
+    std::exception_ptr failure = co_await detail::join(acceptors);
+    for (runtime::tcp_listener& l : s.listeners) l.close();
+    bool drained = false;
+    if (!hard_stop) {
         try {
-            co_await acceptors.wait();
+            drained = co_await detail::drain(s);
         } catch (const runtime::cancelled_error&) {
+            hard_stop = true;
+        }
+        if (!drained && !hard_stop) {
+            s.report("http: drain timeout: cancelling the connections left");
         }
     }
-    for (runtime::tcp_listener& l : s.listeners) l.close();
-
-    // Drain: idle connections are told to close (their read ends), busy ones
-    // close after their response (they check `stopping`), see server_state.hpp.
-    {
-        std::lock_guard lock(s.registry_lock);
-        s.registry.for_each([](detail::connection_entry& e) {
-            if (!e.busy.load()) ::shutdown(e.fd, SHUT_RD);
-        });
-    }
-    bool drained = true;
-    try {
-        co_await runtime::with_timeout(s.config.drain_timeout, s.live.wait());
-    } catch (const runtime::timeout_error&) {
-        drained = false;
-    }
-    if (!drained) {
-        s.report("http: drain timeout: cancelling the connections left");
-        connections.cancel();
-    }
-    co_await connections.wait();
+    if (!drained) connections.cancel();
+    std::exception_ptr later = co_await detail::join(connections);
+    if (failure == nullptr) failure = later;
     sweep.cancel();
-    try {
-        co_await sweep.wait();
-    } catch (const runtime::cancelled_error&) {
-    }
+    later = co_await detail::join(sweep);
+    if (failure == nullptr) failure = later;
+    if (failure != nullptr) std::rethrow_exception(failure);
+    if (hard_stop) throw runtime::cancelled_error();
 }
 
 }  // namespace rivet::http

@@ -72,6 +72,25 @@ timeout_scope::~timeout_scope() {
     node_.task->renew_tickets();
 }
 
+void timeout_scope::pause() noexcept {
+    // A timer that is not armed has fired: the scope is cancelled for good.
+    if (paused_ || timer_.heap == nullptr || !timer_.heap->disarm(timer_)) return;
+    left_ = timer_.deadline - clock::now();
+    paused_ = true;
+}
+
+void timeout_scope::resume() noexcept {
+    if (!paused_) return;
+    paused_ = false;
+    timer_.deadline = clock::now() + left_;
+    try {
+        current_timers().arm(timer_);
+    } catch (...) {  // no memory for the heap to grow: end the scope rather than lose its deadline
+        timer_.fired.store(true, std::memory_order_release);
+        cancel(node_);
+    }
+}
+
 bool timeout_scope::timed_out() const noexcept {
     return timer_.fired.load(std::memory_order_acquire) &&
            !outer_->cancelled.load(std::memory_order_acquire);

@@ -122,4 +122,23 @@ TEST(with_timeout, nested_timeouts_report_the_inner_one) {
     EXPECT_TRUE(rt::block_on(main()));
 }
 
+TEST(timeout_scope, a_paused_deadline_moves_on_by_the_pause) {
+    auto main = []() -> rt::task<rt::clock::duration> {
+        rt::detail::timeout_scope scope(rt::clock::now() + 30ms);
+        scope.pause();
+        co_await rt::sleep_for(60ms);  // cancelled at 30 ms if the clock ran
+        scope.resume();
+        auto resumed = rt::clock::now();
+        try {
+            co_await rt::sleep_for(1h);
+        } catch (const rt::cancelled_error&) {
+        }
+        EXPECT_TRUE(scope.timed_out());
+        co_return rt::clock::now() - resumed;
+    };
+    auto after_resume = rt::block_on(main());
+    EXPECT_GE(after_resume, 25ms);  // what was left of the 30 ms
+    EXPECT_LT(after_resume, 1s);
+}
+
 }  // namespace

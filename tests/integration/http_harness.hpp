@@ -72,6 +72,7 @@ public:
         a.sin_port = htons(port);
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+            ::close(fd_);
             throw std::runtime_error("connect failed");
         }
         timeval tv{static_cast<time_t>(timeout.count() / 1000),

@@ -44,6 +44,21 @@ TEST(http_limits, every_corpus_request_gets_its_status_and_a_close) {
     EXPECT_GE(files, 25);
 }
 
+TEST(http_limits, an_error_answer_to_a_head_request_has_no_body) {
+    test_server s(test_routes());
+    for (const char* request : {"HEAD /plaintext HTTP/1.1\r\n\r\n",           // no Host
+                                "HEAD /a%zz HTTP/1.1\r\nHost: x\r\n\r\n"}) {  // bad target
+        raw_client c(s.port());
+        c.send(request);
+        bool closed = false;
+        std::string out = c.read_all(&closed);
+        EXPECT_TRUE(out.starts_with("HTTP/1.1 400")) << out;
+        EXPECT_NE(out.find("\r\nContent-Length: "), std::string::npos) << out;
+        EXPECT_TRUE(out.ends_with("\r\n\r\n")) << out;
+        EXPECT_TRUE(closed);
+    }
+}
+
 TEST(http_limits, smuggled_request_behind_a_refused_one_is_never_served) {
     test_server s(test_routes());
     raw_client c(s.port());
@@ -168,6 +183,21 @@ TEST(http_limits, handler_past_its_deadline_gets_503_and_a_close) {
     auto [status, closed] = answer(s.port(), "GET /slow?ms=5000 HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_EQ(status, 503);
     EXPECT_TRUE(closed);
+}
+
+TEST(http_limits, the_handler_deadline_does_not_count_the_wait_for_a_slow_body) {
+    server_config config = test_server::quiet();
+    config.handler_timeout = 300ms;
+    test_server s(test_routes(), config);
+    raw_client c(s.port());
+    c.send("POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\n");
+    for (const char* byte : {"a", "b", "c"}) {
+        std::this_thread::sleep_for(200ms);
+        c.send(byte);
+    }
+    std::string out = c.read_all();
+    EXPECT_TRUE(out.starts_with("HTTP/1.1 200 OK")) << out;
+    EXPECT_TRUE(out.ends_with("\r\n\r\n3")) << out;
 }
 
 // Asks for a 20 MB streamed response, reads nothing for `pause`, then reads

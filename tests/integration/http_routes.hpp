@@ -57,6 +57,12 @@ inline router test_routes() {
         res.close_connection();
         co_await res.write("b");
     });
+    // Streams a line, then the body back.
+    r.post("/stream-then-read", [](request& req, response& res) -> task<void> {
+        co_await res.write("first\n");
+        std::string_view body = co_await req.body();
+        co_await res.write(body);
+    });
     r.get("/stream-big", [](request&, response& res) -> task<void> {
         co_await res.write(std::string(20'000'000, 'S'));
     });

@@ -21,15 +21,17 @@
 //    connection idle longer than idle_timeout is closed, and one whose
 //    client reads nothing of a response for send_timeout too; a handler past
 //    handler_timeout gets 503 (the server's fault, not the client's) and
-//    the connection closes; beyond max_connections, new connections get 503
-//    and are closed at once.
+//    the connection closes (the time a body read waits for the client's
+//    bytes does not count: body_timeout bounds it); beyond max_connections,
+//    new connections get 503 and are closed at once.
 //  - a handler's exception becomes a 500 (an http_error: its own status),
 //    reported through config.report; the connection stays usable.
 //  - stop() drains: listeners close, idle connections close, requests in
 //    flight finish and their connections close after the response; after
 //    drain_timeout the rest are cancelled. run() returns when all are gone.
 //    Cancelling run()'s task (runtime shutdown) is the hard stop: every
-//    connection is cancelled at its next suspension.
+//    connection is cancelled at its next suspension, and run() throws
+//    cancelled_error once all of them (and the accept loops) have ended.
 #pragma once
 
 #include <chrono>
@@ -67,12 +69,13 @@ struct server_config {
     /// connection can be kept; beyond it the connection closes.
     std::uint64_t max_discard = 256 * 1024;
 
-    std::chrono::milliseconds header_timeout{10'000};   ///< first byte to end of head (408)
-    std::chrono::milliseconds body_timeout{30'000};     ///< between body reads (408)
-    std::chrono::milliseconds idle_timeout{60'000};     ///< keep-alive between requests
-    std::chrono::milliseconds handler_timeout{30'000};  ///< 0: none (503 then close)
-    std::chrono::milliseconds send_timeout{30'000};     ///< a write making no progress (close)
-    std::chrono::milliseconds drain_timeout{10'000};    ///< stop(): then cancel the rest
+    std::chrono::milliseconds header_timeout{10'000};  ///< first byte to end of head (408)
+    std::chrono::milliseconds body_timeout{30'000};    ///< between body reads (408)
+    std::chrono::milliseconds idle_timeout{60'000};    ///< keep-alive between requests
+    /// The chain's time, less its body reads' waits for the client; 0: none (503 then close).
+    std::chrono::milliseconds handler_timeout{30'000};
+    std::chrono::milliseconds send_timeout{30'000};   ///< a write making no progress (close)
+    std::chrono::milliseconds drain_timeout{10'000};  ///< stop(): then cancel the rest
 
     /// Where handler errors and connection failures are reported; the
     /// default writes a line to stderr.

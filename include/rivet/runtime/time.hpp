@@ -49,6 +49,14 @@ public:
     /// True when the deadline cancelled the scope and nothing outside it did.
     [[nodiscard]] bool timed_out() const noexcept;
 
+    /// Stops the scope's clock until resume(), which moves the deadline on
+    /// by the time spent paused (HTTP's handler deadline does not count the
+    /// waits for a client's body). Does nothing once the deadline has fired.
+    void pause() noexcept;
+    /// Restarts the clock stopped by pause(), on the calling task's worker;
+    /// when the timer cannot be armed again, cancels the scope at once.
+    void resume() noexcept;
+
 private:
     struct entry : timer_entry {
         cancel_node* node = nullptr;
@@ -58,6 +66,8 @@ private:
     cancel_node* outer_;
     scope_node node_;
     entry timer_;
+    clock::duration left_{};  // while paused: the time the deadline had left
+    bool paused_ = false;
 };
 
 }  // namespace detail
