@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <exception>
 #include <mutex>
+#include <new>
+#include <optional>
 #include <rivet/http/error.hpp>
 #include <rivet/http/request.hpp>
 #include <rivet/http/response.hpp>
@@ -73,8 +75,16 @@ runtime::task<void> serve_connection(server_state* s, runtime::tcp_stream stream
             s->live.done();
         }
     } guard{s};
-    connection c(*s, std::move(stream));
-    co_await c.run();
+    // Set-up fails only when its buffer cannot be allocated: that connection
+    // closes and the others go on (escaping, the failure would fail the
+    // group, which cancels every connection, and run() would rethrow it).
+    std::optional<connection> c;
+    try {
+        c.emplace(*s, std::move(stream));
+    } catch (const std::bad_alloc&) {
+        s->report("http: out of memory for a new connection: closed");
+    }
+    if (c) co_await c->run();
 }
 
 runtime::task<void> accept_loop(server_state* s, runtime::tcp_listener* listener,
