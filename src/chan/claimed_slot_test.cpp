@@ -11,8 +11,11 @@
 #include <chrono>
 #include <optional>
 #include <rivet/chan/chan.hpp>
+#include <rivet/chan/select.hpp>
 #include <rivet/runtime/runtime.hpp>
+#include <rivet/runtime/time.hpp>
 #include <thread>
+#include <variant>
 
 namespace chan = rivet::chan;
 namespace rt = rivet::runtime;
@@ -115,6 +118,125 @@ TEST(claimed_slot, a_task_waiting_behind_an_unwritten_item_lets_its_worker_sleep
     });
     sender.join();
     EXPECT_LT(cpu_ns, most_cpu_ns);
+}
+
+// Two receivers wait on an empty ring. Sender A claims position 0 and is
+// held up before its write; sender B writes position 1 and wakes one
+// receiver, which finds position 0 unwritten and waits again (B's wake is
+// spent). A's write wakes one receiver, which takes item 0 and must pass
+// the wake on: item 1 is there and the other receiver still waits.
+// (Found by review: the second receiver slept with item 1 in the ring.)
+// A waiter left asleep wakes only at its timeout (`patience`), and then
+// finds the item: the time the last item takes after the late write shows
+// it.
+constexpr auto patience = 5s;
+constexpr auto prompt = 1s;
+
+template <class Receive>
+void every_item_promptly_when_a_late_write_holds_up_a_later_one(Receive receive) {
+    auto [tx, rx] = chan::mpmc<stalling_item>(4);
+    std::atomic<int> got{0};
+    std::thread waiting([&got, rx = rx, &receive]() mutable { got = receive(rx); });
+    std::this_thread::sleep_for(100ms);  // both receivers wait
+    stalling_item::arm();
+    std::thread late([tx = tx]() mutable { tx.send_blocking(stalling_item(0)); });
+    stalling_item::wait_until_stalled();
+    EXPECT_TRUE(tx.try_send(stalling_item(1)));
+    std::this_thread::sleep_for(100ms);  // the woken receiver tries, and waits again
+    const auto released = std::chrono::steady_clock::now();
+    stalling_item::released = true;
+    late.join();
+    waiting.join();
+    EXPECT_EQ(got, 2);
+    EXPECT_LT(std::chrono::steady_clock::now() - released, prompt)
+        << "an item stayed in the ring while a receiver waited";
+}
+
+TEST(claimed_slot, threads_waiting_behind_a_late_write_receive_every_item) {
+    every_item_promptly_when_a_late_write_holds_up_a_later_one([](item_receiver& rx) {
+        std::atomic<int> got{0};
+        auto receive = [&got](item_receiver rx) {
+            try {
+                if (rx.recv_blocking(patience)) ++got;
+            } catch (const rt::timeout_error&) {
+            }
+        };
+        std::thread a(receive, rx), b(receive, rx);
+        a.join();
+        b.join();
+        return got.load();
+    });
+}
+
+TEST(claimed_slot, tasks_waiting_behind_a_late_write_receive_every_item) {
+    every_item_promptly_when_a_late_write_holds_up_a_later_one([](item_receiver& rx) {
+        auto main = [](item_receiver rx) -> rt::task<int> {
+            auto one = [](item_receiver rx) -> rt::task<int> {
+                try {
+                    co_return (co_await rt::with_timeout(patience, rx.recv())) ? 1 : 0;
+                } catch (const rt::timeout_error&) {
+                }
+                co_return 0;
+            };
+            auto a = rt::spawn(one, rx);
+            auto b = rt::spawn(one, rx);
+            co_return co_await a + co_await b;
+        };
+        return rt::block_on(main(rx), {.workers = 2});
+    });
+}
+
+TEST(claimed_slot, a_select_waiting_behind_a_late_write_passes_the_wake_on) {
+    every_item_promptly_when_a_late_write_holds_up_a_later_one([](item_receiver& rx) {
+        auto main = [](item_receiver rx) -> rt::task<int> {
+            auto one = [](item_receiver rx) -> rt::task<int> {
+                auto [other_tx, other] = chan::mpmc<stalling_item>(1);
+                try {
+                    auto r = co_await rt::with_timeout(patience, chan::select(rx, other));
+                    co_return r.index() == 0 && std::get<0>(r).has_value() ? 1 : 0;
+                } catch (const rt::timeout_error&) {
+                }
+                co_return 0;
+            };
+            auto a = rt::spawn(one, rx);
+            auto b = rt::spawn(one, rx);
+            co_return co_await a + co_await b;
+        };
+        return rt::block_on(main(rx), {.workers = 2});
+    });
+}
+
+// The senders' side: two senders wait on a full ring; receiver A claims
+// position 0 and is held up before its read; receiver B frees position 1
+// and wakes one sender, which finds position 0's slot not free and waits
+// again. A's read wakes one sender, which must pass the wake on.
+TEST(claimed_slot, threads_waiting_for_room_behind_a_late_read_send_every_item) {
+    auto [tx, rx] = chan::mpmc<stalling_item>(2);
+    tx.send_blocking(stalling_item(10));
+    tx.send_blocking(stalling_item(11));
+    std::atomic<int> sent{0};
+    auto send = [&sent](item_sender tx, int v) {
+        try {
+            tx.send_blocking(stalling_item(v), patience);
+            ++sent;
+        } catch (const rt::timeout_error&) {
+        }
+    };
+    std::thread a(send, tx, 1), b(send, tx, 2);
+    std::this_thread::sleep_for(100ms);  // both senders wait
+    stalling_item::arm();
+    std::thread late([rx = rx]() mutable { (void)rx.try_recv(); });
+    stalling_item::wait_until_stalled();
+    EXPECT_TRUE(rx.try_recv().has_value());
+    std::this_thread::sleep_for(100ms);
+    const auto released = std::chrono::steady_clock::now();
+    stalling_item::released = true;
+    late.join();
+    a.join();
+    b.join();
+    EXPECT_EQ(sent.load(), 2);
+    EXPECT_LT(std::chrono::steady_clock::now() - released, prompt)
+        << "room stayed free while a sender waited";
 }
 
 }  // namespace

@@ -69,6 +69,17 @@ public:
         return std::apply([](auto&... rx) { return (rx.channel()->has_items() || ...); }, rxs_);
     }
 
+    /// After a take from receiver `i` that followed a wait (see
+    /// channel::pass_on_items).
+    void pass_on(std::size_t i) {
+        std::apply(
+            [i](auto&... rx) {
+                std::size_t k = 0;
+                ((k++ == i ? rx.channel()->pass_on_items() : void()), ...);
+            },
+            rxs_);
+    }
+
     std::array<waitlist*, n> lists() {
         return std::apply(
             [](auto&... rx) { return std::array<waitlist*, n>{&rx.channel()->receivers()...}; },
@@ -161,7 +172,10 @@ requires(sizeof...(Receivers) >
         for (std::size_t i = 0; leaving && i < sel::n; ++i) {
             if (notified[i] && (!r || i != taken)) lists[i]->notify_one();
         }
-        if (r) co_return std::move(*r);
+        if (r) {
+            s.pass_on(taken);
+            co_return std::move(*r);
+        }
         runtime::this_task::throw_if_cancelled();
     }
 }

@@ -231,6 +231,7 @@ public:
             const bool notified = co_await suspend(senders_, w, [this] { return has_room(); });
             switch (try_send(value)) {
                 case push_status::ok:
+                    pass_on_room();
                     co_return;
                 case push_status::closed:
                     if (notified) senders_.notify_one();
@@ -254,7 +255,10 @@ public:
         waiter w;
         for (;;) {
             const bool notified = co_await suspend(receivers_, w, [this] { return has_items(); });
-            if (std::optional<T> value = try_recv()) co_return value;
+            if (std::optional<T> value = try_recv()) {
+                pass_on_items();
+                co_return value;
+            }
             if (ended()) co_return std::nullopt;
             if (runtime::this_task::is_cancelled()) {
                 if (notified) receivers_.notify_one();
@@ -320,6 +324,27 @@ public:
         return size() != 0 || ended();
     }
 
+    /// Called by a receiver that took an item after it waited. A waiter
+    /// woken for an item behind a position claimed and not yet written finds
+    /// nothing readable and waits again: that wake is spent, and the late
+    /// write wakes only one. So whoever takes after a wait wakes one more
+    /// while items are readable (a wake goes down the line of waiters as
+    /// the items do). The same for senders and room.
+    void pass_on_items() noexcept {
+        if constexpr (S != shape::spsc) {
+            if (!uses_ring()) return;
+            base::light_barrier(receivers_.count());  // our take, then a look for waiters
+            if (ring_.readable()) receivers_.notify_one();
+        }
+    }
+    void pass_on_room() noexcept {
+        if constexpr (S != shape::spsc) {
+            if (!uses_ring()) return;
+            base::light_barrier(senders_.count());
+            if (ring_.writable()) senders_.notify_one();
+        }
+    }
+
 private:
     struct no_rendezvous {};
 
@@ -336,6 +361,7 @@ private:
                     : !park_thread(senders_, w, deadline, [this] { return has_room(); });
             switch (spin_send(value)) {
                 case push_status::ok:
+                    if (paused >= blocking_pauses) pass_on_room();
                     return;
                 case push_status::closed:
                     throw send_error<T>(std::move(value));
@@ -352,7 +378,10 @@ private:
                 paused < blocking_pauses
                     ? (pause_between_tries(), false)
                     : !park_thread(receivers_, w, deadline, [this] { return has_items(); });
-            if (std::optional<T> value = spin_recv()) return value;
+            if (std::optional<T> value = spin_recv()) {
+                if (paused >= blocking_pauses) pass_on_items();
+                return value;
+            }
             if (ended()) return std::nullopt;
             if (timed_out) throw runtime::timeout_error();
         }
