@@ -108,6 +108,47 @@ TEST(channel_close, an_spsc_receiver_that_closes_and_drains_gets_every_accepted_
     EXPECT_EQ(accepted - received, 0) << "accepted, never received";
 }
 
+// An item whose first `stalls` moves each wait until the test lets them go,
+// one by one: the push's move into its slot, then its take-back.
+struct stepped_item {
+    static inline std::atomic<int> stalls_left{0};
+    static inline std::atomic<int> stalled{0};   // moves that have stalled so far
+    static inline std::atomic<int> released{0};  // moves let go so far
+    int value = 0;
+
+    explicit stepped_item(int v) : value(v) {}
+    stepped_item(stepped_item&& other) noexcept : value(other.value) {
+        if (stalls_left.fetch_sub(1) > 0) {
+            const int me = ++stalled;
+            while (released.load() < me) std::this_thread::sleep_for(100us);
+        }
+    }
+    stepped_item& operator=(stepped_item&&) noexcept = default;
+
+    static void wait_for_stall(int k) {
+        while (stalled.load() < k) std::this_thread::sleep_for(100us);
+    }
+};
+
+TEST(channel_close, an_item_being_taken_back_is_not_counted_after_the_end) {
+    auto [tx, rx] = chan::spsc<stepped_item>(8);
+    stepped_item::stalls_left = 2;
+    std::atomic<int> sent{-1};
+    std::thread producer(
+        [&sent, tx = std::move(tx)]() mutable { sent = tx.try_send(stepped_item(42)) ? 1 : 0; });
+    stepped_item::wait_for_stall(1);  // moving into its slot: the tail does not count it yet
+    rx.close();                       // the stream ends before it
+    EXPECT_TRUE(rx.at_end());
+    stepped_item::released = 1;
+    stepped_item::wait_for_stall(2);  // the push saw the close and takes its item back
+    const std::size_t size_meanwhile = rx.size();
+    stepped_item::released = 2;
+    producer.join();
+    EXPECT_EQ(sent.load(), 0) << "refused: the receiver had closed before it was published";
+    EXPECT_EQ(size_meanwhile, 0u) << "at_end() and a size of 1 at once (found by review)";
+    EXPECT_EQ(rx.size(), 0u);
+}
+
 TEST(channel_close, send_many_stopped_by_a_timeout_returns_how_many_went) {
     auto main = []() -> rt::task<void> {
         auto [tx, rx] = chan::mpmc<int>(2);

@@ -133,7 +133,9 @@ public:
 
     /// Closes the channel from the receiving side: sends fail from now on;
     /// receivers may still drain what is in it (what none takes is
-    /// destroyed with the channel).
+    /// destroyed with the channel). Like every call on a handle of a single
+    /// end, not concurrent with another call on the same handle (on an
+    /// spsc channel a close racing the receive could hand an item out twice).
     void close() noexcept { ch_->close(detail::closer::receiver); }
     /// Closed and drained: no item will ever come.
     [[nodiscard]] bool at_end() const noexcept { return ch_->ended(); }

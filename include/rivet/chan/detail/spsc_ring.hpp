@@ -20,6 +20,7 @@
 // closed, never "accepted" for an item nobody will receive.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <limits>
@@ -82,10 +83,16 @@ public:
 
     /// Items in the ring now (a snapshot).
     [[nodiscard]] std::size_t size() const noexcept {
-        return tail_.load(std::memory_order_acquire) - head_.load(std::memory_order_acquire);
+        // Not past the end: an item there is being taken back.
+        const std::size_t end = end_.load(std::memory_order_acquire);
+        const std::size_t tail = tail_.load(std::memory_order_acquire);
+        return (end < closing ? std::min(tail, end) : tail) - head_.load(std::memory_order_acquire);
     }
 
-    /// Closes from the producer's side (`by` sender) or the consumer's.
+    /// Closes from the producer's side (`by` sender) or the consumer's, on
+    /// the thread (or in the task) that pushes or pops: a receiver's close
+    /// on a third thread while the consumer pops could let the pop and a
+    /// push's take-back both own one item.
     void close(closer by) noexcept {
         std::size_t expected = open;
         if (by == closer::sender) {
