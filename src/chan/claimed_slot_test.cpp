@@ -168,41 +168,41 @@ TEST(claimed_slot, threads_waiting_behind_a_late_write_receive_every_item) {
     });
 }
 
+// Two tasks on two workers, each receiving once through `receive_once`
+// (a coroutine returning 1 for an item); how many items they got.
+template <class ReceiveOnce>
+int received_by_two_tasks(item_receiver& rx, ReceiveOnce receive_once) {
+    auto main = [](item_receiver rx, ReceiveOnce receive_once) -> rt::task<int> {
+        auto a = rt::spawn(receive_once, rx);
+        auto b = rt::spawn(receive_once, rx);
+        co_return co_await a + co_await b;
+    };
+    return rt::block_on(main(rx, receive_once), {.workers = 2});
+}
+
 TEST(claimed_slot, tasks_waiting_behind_a_late_write_receive_every_item) {
     every_item_promptly_when_a_late_write_holds_up_a_later_one([](item_receiver& rx) {
-        auto main = [](item_receiver rx) -> rt::task<int> {
-            auto one = [](item_receiver rx) -> rt::task<int> {
-                try {
-                    co_return (co_await rt::with_timeout(patience, rx.recv())) ? 1 : 0;
-                } catch (const rt::timeout_error&) {
-                }
-                co_return 0;
-            };
-            auto a = rt::spawn(one, rx);
-            auto b = rt::spawn(one, rx);
-            co_return co_await a + co_await b;
-        };
-        return rt::block_on(main(rx), {.workers = 2});
+        return received_by_two_tasks(rx, [](item_receiver rx) -> rt::task<int> {
+            try {
+                co_return (co_await rt::with_timeout(patience, rx.recv())) ? 1 : 0;
+            } catch (const rt::timeout_error&) {
+            }
+            co_return 0;
+        });
     });
 }
 
 TEST(claimed_slot, a_select_waiting_behind_a_late_write_passes_the_wake_on) {
     every_item_promptly_when_a_late_write_holds_up_a_later_one([](item_receiver& rx) {
-        auto main = [](item_receiver rx) -> rt::task<int> {
-            auto one = [](item_receiver rx) -> rt::task<int> {
-                auto [other_tx, other] = chan::mpmc<stalling_item>(1);
-                try {
-                    auto r = co_await rt::with_timeout(patience, chan::select(rx, other));
-                    co_return r.index() == 0 && std::get<0>(r).has_value() ? 1 : 0;
-                } catch (const rt::timeout_error&) {
-                }
-                co_return 0;
-            };
-            auto a = rt::spawn(one, rx);
-            auto b = rt::spawn(one, rx);
-            co_return co_await a + co_await b;
-        };
-        return rt::block_on(main(rx), {.workers = 2});
+        return received_by_two_tasks(rx, [](item_receiver rx) -> rt::task<int> {
+            auto [other_tx, other] = chan::mpmc<stalling_item>(1);
+            try {
+                auto r = co_await rt::with_timeout(patience, chan::select(rx, other));
+                co_return r.index() == 0 && std::get<0>(r).has_value() ? 1 : 0;
+            } catch (const rt::timeout_error&) {
+            }
+            co_return 0;
+        });
     });
 }
 
