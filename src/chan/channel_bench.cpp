@@ -3,6 +3,10 @@
 // spinning on try_send / try_recv. The channel and the items are the same
 // in all four cases, so a gap between them is the cost of the waiting loops
 // themselves: the lead that docs/chan.md follows for the spsc thread case.
+// Also what making and closing an spsc channel costs from each end
+// (closing_end: 0 the sender closes, 1 the receiver closes, 2 the receiver
+// is dropped first; a receiver's close makes a membarrier, dearer while
+// another thread of the process runs).
 //
 //   build/release/src/chan/chan_micro_bench
 //
@@ -10,6 +14,7 @@
 // spin, so another process on either core distorts every case.
 #include <benchmark/benchmark.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <rivet/chan/chan.hpp>
@@ -67,6 +72,38 @@ BENCHMARK(spsc_ends)
     ->Args({blocking, blocking})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
+
+enum closing_end : std::int64_t { sender_closes = 0, receiver_closes = 1, receiver_dropped = 2 };
+
+void spsc_make_and_close(benchmark::State& state) {
+    const auto how = static_cast<closing_end>(state.range(0));
+    std::atomic<bool> stop{false};
+    std::thread spinner;
+    if (state.range(1) != 0) {
+        spinner = std::thread([&stop] {
+            while (!stop.load(std::memory_order_relaxed)) {
+            }
+        });
+    }
+    for (auto _ : state) {
+        auto [tx, rx] = chan::spsc<std::uint64_t>(64);
+        if (how == sender_closes) {
+            tx.close();
+        } else if (how == receiver_closes) {
+            rx.close();
+        } else {
+            auto last = std::move(rx);  // dropped at the end of this block, before tx
+        }
+        benchmark::DoNotOptimize(tx.is_closed());
+    }
+    stop = true;
+    if (spinner.joinable()) spinner.join();
+}
+
+BENCHMARK(spsc_make_and_close)
+    ->ArgNames({"closing_end", "other_thread_runs"})
+    ->ArgsProduct({{sender_closes, receiver_closes, receiver_dropped}, {0, 1}})
+    ->Unit(benchmark::kNanosecond);
 
 }  // namespace
 

@@ -108,6 +108,49 @@ TEST(channel_close, an_spsc_receiver_that_closes_and_drains_gets_every_accepted_
     EXPECT_EQ(accepted - received, 0) << "accepted, never received";
 }
 
+// An item that counts the live ones: none is destroyed twice or never.
+struct counted_item {
+    static inline std::atomic<long> live{0};
+    bool engaged = false;
+
+    counted_item() : engaged(true) { ++live; }
+    counted_item(counted_item&& other) noexcept : engaged(other.engaged) {
+        if (engaged) ++live;
+    }
+    counted_item& operator=(counted_item&& other) noexcept {
+        if (engaged) --live;
+        engaged = other.engaged;
+        if (engaged) ++live;
+        return *this;
+    }
+    ~counted_item() {
+        if (engaged) --live;
+    }
+};
+
+TEST(channel_close, the_last_spsc_receiver_dropped_during_sends_leaves_each_item_one_owner) {
+    // Its drop does not wait out a push under way: the item goes with the
+    // channel, or the push sees the close and takes it back.
+    constexpr int rounds = 5000;
+    std::vector<chan::sender<counted_item, chan::shape::spsc>> senders;
+    std::vector<std::optional<chan::receiver<counted_item, chan::shape::spsc>>> receivers;
+    for (int round = 0; round < rounds; ++round) {
+        auto [tx, rx] = chan::spsc<counted_item>(4);
+        senders.push_back(std::move(tx));
+        receivers.emplace_back(std::move(rx));
+    }
+    int refused = 0;
+    in_lockstep(
+        rounds,
+        [&](int round) {
+            for (int i = 0; i < 6; ++i) refused += senders[round].try_send(counted_item()) ? 0 : 1;
+        },
+        [&](int round) { receivers[round].reset(); });
+    EXPECT_GT(refused, 0) << "the drops closed nothing";
+    senders.clear();
+    EXPECT_EQ(counted_item::live.load(), 0);
+}
+
 // An item whose first `stalls` moves each wait until the test lets them go,
 // one by one: the push's move into its slot, then its take-back.
 struct stepped_item {

@@ -136,7 +136,7 @@ public:
     }
     void drop_receiver() noexcept {
         if (!drop_unless_last_of_kind(one_receiver, 0)) return;
-        close(closer::receiver);  // nobody is left to drain: what is in it goes with the channel
+        close(closer::last_receiver_gone);  // what is in it goes with the channel
         release(one_receiver);
     }
 

@@ -89,13 +89,17 @@ public:
         return (end < closing ? std::min(tail, end) : tail) - head_.load(std::memory_order_acquire);
     }
 
-    /// Closes from the producer's side (`by` sender) or the consumer's, on
-    /// the thread (or in the task) that pushes or pops: a receiver's close
-    /// on a third thread while the consumer pops could let the pop and a
-    /// push's take-back both own one item.
+    /// Closes from the producer's side or the consumer's, on the thread (or
+    /// in the task) that pushes or pops: a receiver's close on a third
+    /// thread while the consumer pops could let the pop and a push's
+    /// take-back both own one item.
     void close(closer by) noexcept {
         std::size_t expected = open;
-        if (by == closer::sender) {
+        // The sender's tail is its own. When the last receiver goes nobody
+        // reads up to the end, so a push under way is not waited out (no
+        // membarrier): its item goes with the channel, or the push sees the
+        // close and takes it back.
+        if (by != closer::receiver) {
             end_.compare_exchange_strong(expected, tail_.load(std::memory_order_relaxed),
                                          std::memory_order_acq_rel);
             return;

@@ -76,8 +76,10 @@ inline std::optional<T> move_out(std::optional<T>& from) noexcept {
     return std::optional<T>(std::move(*from));
 }
 
-/// Which end closes a channel (an spsc ring closes differently from each).
-enum class closer { sender, receiver };
+/// Who closes a channel: a sender, a receiver that may still drain it, or
+/// the last receiver as it goes (nobody drains). An spsc ring closes
+/// differently for each.
+enum class closer { sender, receiver, last_receiver_gone };
 
 /// Where the two ends of a ring keep their indices apart (no false sharing).
 inline constexpr std::size_t cache_line = 64;
